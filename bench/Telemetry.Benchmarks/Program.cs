@@ -1,0 +1,5 @@
+namespace Telemetry.Benchmarks;
+internal static class Program
+{
+    private static int Main() => 0;
+}
