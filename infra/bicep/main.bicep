@@ -58,14 +58,8 @@ param maximumInstanceCount int = 40
 ])
 param storageSku string = 'Standard_LRS'
 
-@description('Ledger tables created in the storage account.')
-param ledgerTableNames string[] = [
-  'TelemetryAggregates'
-  'TelemetryBatches'
-  'TelemetryNotableEvents'
-  'TelemetryRollups'
-  'TelemetryPollerState'
-]
+@description('Prefix of the ledger\'s table names (letters and digits), so several ledgers can share one account.')
+param ledgerTablePrefix string = 'telemetry'
 
 // ----- Kafka -----
 
@@ -83,16 +77,13 @@ param kafkaTopics string[] = [
 @description('Consumer group of the function app.')
 param kafkaConsumerGroup string = 'telemetry-functions'
 
-@description('Suffix of each topic\'s dead-letter topic.')
-param kafkaDeadLetterSuffix string = '.dlq'
-
 @description('SASL mechanism of external brokers. Event Hubs uses PLAIN.')
 @allowed([
-  'Plain'
-  'ScramSha256'
-  'ScramSha512'
+  'PLAIN'
+  'SCRAM-SHA-256'
+  'SCRAM-SHA-512'
 ])
-param kafkaSaslMechanism string = 'Plain'
+param kafkaSaslMechanism string = 'PLAIN'
 
 @description('SASL user name of external brokers, written to Key Vault. Empty: set the secret yourself (infra/README.md).')
 @secure()
@@ -167,6 +158,10 @@ var allTags = union(tags, {
 var saslUsernameSecretName = 'kafka-sasl-username'
 var saslPasswordSecretName = 'kafka-sasl-password'
 var deploymentContainerName = 'app-package'
+// The product's default dead-letter topic is '<topic>.dlq' (Kafka:DeadLetterTopic empty), so Event Hubs gets those hubs.
+var deadLetterSuffix = '.dlq'
+// The ledger's tables are '<prefix><suffix>' (Telemetry.Ledger); created here so the app needs no create rights.
+var ledgerTableNames = map(['Minute', 'Hourly', 'Daily', 'Notable', 'LagSamples', 'State'], table => '${ledgerTablePrefix}${table}')
 // Names and ids known before deployment, so role assignment and workbook names do not wait on outputs.
 var identityName = 'id-${prefix}'
 var identityResourceId = resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', identityName)
@@ -240,7 +235,7 @@ module eventHubs 'modules/eventhubs.bicep' = if (useEventHubs) {
     skuName: eventHubsSku
     capacity: eventHubsCapacity
     topics: kafkaTopics
-    dlqSuffix: kafkaDeadLetterSuffix
+    dlqSuffix: deadLetterSuffix
     partitionCount: eventHubsPartitionCount
     retentionInDays: eventHubsRetentionInDays
     consumerGroup: kafkaConsumerGroup
@@ -263,21 +258,29 @@ var appSettings = {
   // Azure SDK credentials (DefaultAzureCredential) pick the user-assigned identity by this id.
   AZURE_CLIENT_ID: identity.outputs.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  // The Functions host sends its own telemetry with Entra ID (Monitoring Metrics Publisher role).
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
   Kafka__BootstrapServers: bootstrapServers
   Kafka__Topics: join(kafkaTopics, ',')
   Kafka__ConsumerGroup: kafkaConsumerGroup
-  Kafka__DeadLetterTopicSuffix: kafkaDeadLetterSuffix
-  Kafka__SecurityProtocol: 'SaslSsl'
-  Kafka__SaslMechanism: useEventHubs ? 'Plain' : kafkaSaslMechanism
-  Kafka__SaslUsername: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${saslUsernameSecretName})'
-  Kafka__SaslPassword: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${saslPasswordSecretName})'
-  Ingestion__AckStrategy: ackStrategy
+  Kafka__AckStrategy: ackStrategy
+  Kafka__SecurityProtocol: 'sasl_ssl'
+  Kafka__SaslMechanism: useEventHubs ? 'PLAIN' : kafkaSaslMechanism
+  Kafka__SaslUsername: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${saslUsernameSecretName})'
+  Kafka__SaslPassword: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${saslPasswordSecretName})'
   Ledger__TableServiceUri: storage.outputs.tableEndpoint
+  Ledger__ManagedIdentityClientId: identity.outputs.clientId
+  Ledger__TablePrefix: ledgerTablePrefix
+  Pollers__LagConsumerGroups: kafkaConsumerGroup
 }
 
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
+  // Key Vault references resolve at start-up: the vault and its reader role come first (the Event Hubs secrets
+  // already do, through Kafka__BootstrapServers).
+  dependsOn: [
+    keyVault
+  ]
   params: {
     name: 'func-${prefix}-${suffix}'
     planName: 'plan-${prefix}'

@@ -22,7 +22,7 @@ param kafkaTopics = [
   'telemetry'
 ]
 param kafkaConsumerGroup = 'telemetry-functions'
-param kafkaSaslMechanism = 'Plain'
+param kafkaSaslMechanism = 'PLAIN'
 param kafkaSaslUsername = readEnvironmentVariable('KAFKA_SASL_USERNAME', '')
 param kafkaSaslPassword = readEnvironmentVariable('KAFKA_SASL_PASSWORD', '')
 

@@ -29,10 +29,7 @@ param actionGroupId string
 @description('Create the rules enabled.')
 param enabled bool
 
-// Azure Monitor severities: 0 critical, 1 error, 2 warning, 3 informational.
-var critical = 0
-var warning = 2
-
+// Severities are Azure Monitor's: 0 critical, 1 error, 2 warning, 3 informational.
 // One entry per row of seed 001's "Prometheus Alerting Rules". 'aggregation' is applied per dimension over the
 // window: Minimum > threshold means the condition held for the whole window (the seed's 'for:').
 var rules = [
@@ -41,7 +38,7 @@ var rules = [
     seedAlert: 'KafkaEventBusConsumerLagHigh'
     displayName: 'Kafka event bus: consumer lag > 10k for 5m'
     description: 'High consumer lag: a partition of a consumer group stayed more than 10,000 messages behind for 5 minutes.'
-    severity: warning
+    severity: 2 // warning
     windowSize: 'PT5M'
     evaluationFrequency: 'PT1M'
     query: '''
@@ -67,7 +64,7 @@ customMetrics
     seedAlert: 'KafkaEventBusConsumerLagCritical'
     displayName: 'Kafka event bus: consumer lag > 100k for 5m'
     description: 'Critical consumer lag: consumers are falling behind by more than 100,000 messages for 5 minutes.'
-    severity: critical
+    severity: 0 // critical
     windowSize: 'PT5M'
     evaluationFrequency: 'PT1M'
     query: '''
@@ -93,7 +90,7 @@ customMetrics
     seedAlert: 'KafkaEventBusDisconnected'
     displayName: 'Kafka event bus: disconnected for 1m'
     description: 'A consumer group reported connections.active == 0 for a whole minute: it lost its connection to Kafka.'
-    severity: critical
+    severity: 0 // critical
     windowSize: 'PT1M'
     evaluationFrequency: 'PT1M'
     query: '''
@@ -115,7 +112,7 @@ customMetrics
     seedAlert: 'KafkaEventBusHandlerErrorRateHigh'
     displayName: 'Kafka event bus: handler error rate > 5%'
     description: 'A handler\'s errors divided by its invocations exceeded 5% over 5 minutes (seed: errors / invocations).'
-    severity: warning
+    severity: 2 // warning
     windowSize: 'PT5M'
     evaluationFrequency: 'PT5M'
     query: '''
@@ -140,7 +137,7 @@ customMetrics
     seedAlert: 'KafkaEventBusPublishLatencyHigh'
     displayName: 'Kafka event bus: publish p95 > 1s for 5m'
     description: 'The per-minute p95 of kafka.eventbus.publish.duration stayed above 1,000 ms for 5 minutes.'
-    severity: warning
+    severity: 2 // warning
     windowSize: 'PT5M'
     evaluationFrequency: 'PT1M'
     query: '''
@@ -162,7 +159,7 @@ customMetrics
     seedAlert: 'KafkaEventBusDLQAccumulating'
     displayName: 'Kafka event bus: DLQ > 100 messages/h'
     description: 'More than 100 messages were sent to the dead-letter queue in the last hour.'
-    severity: warning
+    severity: 2 // warning
     windowSize: 'PT1H'
     evaluationFrequency: 'PT5M'
     query: '''
@@ -181,7 +178,7 @@ customMetrics
     seedAlert: 'KafkaEventBusFrequentRebalances'
     displayName: 'Kafka event bus: rebalances > 10/h'
     description: 'A consumer group rebalanced more than 10 times in the last hour.'
-    severity: warning
+    severity: 2 // warning
     windowSize: 'PT1H'
     evaluationFrequency: 'PT5M'
     query: '''
