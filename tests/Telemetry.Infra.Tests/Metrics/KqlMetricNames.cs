@@ -5,8 +5,9 @@ namespace Telemetry.Infra.Tests.Metrics;
 /// <summary>
 /// The metric names a KQL query reads: every string literal shaped like one of our metric names
 /// (<c>"kafka.eventbus.consumer.lag"</c>, <c>"snakepit.request.executed.duration.p95"</c>). Dimension keys such as
-/// <c>"messaging.kafka.partition"</c> do not start with a metric family prefix, so they are not taken for metrics;
-/// prefixes used with replace_string end with a dot and are skipped too.
+/// <c>"messaging.kafka.partition"</c> are read through <c>customDimensions["..."]</c> and are not taken for metrics,
+/// even when they share a family prefix (<c>kafee.ack_strategy</c>); prefixes used with replace_string end with a dot
+/// and are skipped too.
 /// </summary>
 internal static partial class KqlMetricNames
 {
@@ -15,7 +16,9 @@ internal static partial class KqlMetricNames
     public static IReadOnlySet<string> In(string query)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Match match in StringLiteral().Matches(query))
+        // Dimension keys may share a family prefix (kafee.ack_strategy): they are read as customDimensions["key"], never metrics.
+        var withoutDimensions = DimensionAccess().Replace(query, string.Empty);
+        foreach (Match match in StringLiteral().Matches(withoutDimensions))
         {
             var literal = match.Groups["text"].Value;
             if (FamilyPrefixes.Any(p => literal.StartsWith(p, StringComparison.Ordinal)) && MetricShape().IsMatch(literal))

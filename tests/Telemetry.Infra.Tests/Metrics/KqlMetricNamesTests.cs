@@ -8,11 +8,11 @@ public sealed class KqlMetricNamesTests
         const string query = """
             customMetrics
             | where name in ("kafka.eventbus.handler.errors", "snakepit.request.executed.duration.p95")
-            | extend Handler = tostring(customDimensions["handler.name"]), P = tostring(customDimensions["messaging.kafka.partition"])
+            | extend Handler = tostring(customDimensions["handler.name"]), P = tostring(customDimensions["messaging.kafka.partition"]), A = tostring(customDimensions["kafee.ack_strategy"])
             | summarize by Quantile = replace_string(name, "snakepit.request.executed.duration.", ""), Status = "failed"
             """;
 
         Assert.Equal(["kafka.eventbus.handler.errors", "snakepit.request.executed.duration.p95"], KqlMetricNames.In(query).Order());
-        Assert.Equal(["handler.name", "messaging.kafka.partition"], KqlMetricNames.DimensionKeysIn(query).Order());
+        Assert.Equal(["handler.name", "kafee.ack_strategy", "messaging.kafka.partition"], KqlMetricNames.DimensionKeysIn(query).Order());
     }
 }
