@@ -61,13 +61,17 @@ internal sealed class DecodedEvent
         Seen = 0;
         NotableCount = 0;
         DurationMs = null;
+        DurationObservation = -1;
         Source = null;
         Reason = null;
         Attributes = null;
     }
 
-    public void AddObservation(MetricDefinition metric, int[] slots, double value) =>
-        Observations[ObservationCount++] = new Observation(metric, slots, value);
+    /// <summary>Index of the first duration observation (for <see cref="DurationMs"/>), or -1.</summary>
+    public int DurationObservation { get; set; } = -1;
+
+    public void AddObservation(MetricDefinition metric, int[] slots, double value, int fieldIndex = -1, bool native = false) =>
+        Observations[ObservationCount++] = new Observation(metric, slots, value, fieldIndex, native);
 
     public void AddNotable(NotableEventKind kind)
     {
@@ -86,5 +90,9 @@ internal sealed class DecodedEvent
     }
 
     /// <summary>One value for one metric; <see cref="Slots"/> pick the series' dimension values.</summary>
-    internal readonly record struct Observation(MetricDefinition Metric, int[] Slots, double Value);
+    /// <summary>
+    /// One value for one metric; <see cref="Slots"/> pick the series' dimension values. A <see cref="Native"/> value is
+    /// still in the envelope's native unit until the whole envelope (and so its time_unit) has been read.
+    /// </summary>
+    internal record struct Observation(MetricDefinition Metric, int[] Slots, double Value, int FieldIndex, bool Native);
 }

@@ -31,6 +31,7 @@ public sealed class TelemetryPartitionProcessor
     private readonly GenericEventRegistry _generic;
     private readonly int[] _latenessSeries = new int[Enum.GetValues<TelemetryFamily>().Length];
     private readonly long _allowedLatenessMs;
+    private readonly MinuteAggregator _aggregator;
 
     private RecordEntry[] _records = new RecordEntry[256];
     private RecordOutcome[] _outcomes = new RecordOutcome[256];
@@ -45,7 +46,12 @@ public sealed class TelemetryPartitionProcessor
     /// <param name="partition">The partition number.</param>
     /// <param name="options">Validated <c>Ingestion</c> settings.</param>
     /// <param name="catalog">The event catalog; <see cref="TelemetryCatalog.Default"/> when null.</param>
-    public TelemetryPartitionProcessor(string topic, int partition, IngestionOptions options, TelemetryCatalog? catalog = null)
+    /// <param name="reuseAggregates">
+    /// Refill the <see cref="MinuteAggregate"/> objects of earlier batches instead of allocating new ones, so steady state
+    /// allocates nothing at all. Only for hosts whose sinks finish with (or copy) the aggregates before the next
+    /// <see cref="Decode"/>; by default every finalised batch gets its own objects.
+    /// </param>
+    public TelemetryPartitionProcessor(string topic, int partition, IngestionOptions options, TelemetryCatalog? catalog = null, bool reuseAggregates = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,6 +64,7 @@ public sealed class TelemetryPartitionProcessor
         _decoder = new EnvelopeDecoder(_catalog, options, new DimensionValuePool(), _generic);
         _admission = new SeriesAdmission(options.MaxSeriesPerMetric);
         _allowedLatenessMs = options.AllowedLatenessSeconds * 1000L;
+        _aggregator = new MinuteAggregator(reuseAggregates);
         Array.Fill(_latenessSeries, -1);
     }
 
@@ -101,7 +108,12 @@ public sealed class TelemetryPartitionProcessor
             DecodeOne(record, ref stats);
         }
 
-        _admission.Prune(MinuteAggregator.MinuteOf(_maxEventTimeMs == long.MinValue ? 0 : _maxEventTimeMs));
+        var newestMinute = MinuteAggregator.MinuteOf(_maxEventTimeMs == long.MinValue ? 0 : _maxEventTimeMs);
+        if (_admission.Prune(newestMinute))
+        {
+            _aggregator.Prune(newestMinute - SeriesAdmission.RetainedMinutes);
+        }
+
         return new TelemetryBatch(this, _generation, stats);
     }
 
@@ -214,7 +226,8 @@ public sealed class TelemetryPartitionProcessor
 
     internal IReadOnlyList<MinuteAggregate> Aggregate(long afterOffset, long throughOffset)
     {
-        var aggregator = new MinuteAggregator();
+        var aggregator = _aggregator;
+        aggregator.Begin(_registry, _generation);
         foreach (ref readonly var r in Records)
         {
             if (r.Counted && r.Offset > afterOffset && r.Offset <= throughOffset)
@@ -226,7 +239,7 @@ public sealed class TelemetryPartitionProcessor
             }
         }
 
-        return aggregator.ToAggregates(_registry);
+        return aggregator.ToAggregates();
     }
 
     internal IReadOnlyList<NotableEvent> Notables(long afterOffset, long throughOffset)
