@@ -134,10 +134,19 @@ public sealed class TelemetryPartitionProcessor
         var minute = MinuteAggregator.MinuteOf(e.TimeUnixMs);
         entry.Minute = minute;
         EnsureObservationCapacity(e.ObservationCount + 1);
+        int[]? lastSlots = null;
+        int lastKeySet = -1, tuple = -1;
         for (var i = 0; i < e.ObservationCount; i++)
         {
             ref readonly var o = ref e.Observations[i];
-            var series = Resolve(o.Metric, o.Slots, e.Dimensions, minute, ref stats);
+            var keySet = _registry.KeySetOf(o.Metric);
+            if (keySet != lastKeySet || !ReferenceEquals(o.Slots, lastSlots))
+            {
+                tuple = _registry.Tuple(keySet, o.Slots, e.Dimensions);
+                (lastKeySet, lastSlots) = (keySet, o.Slots);
+            }
+
+            var series = Resolve(o.Metric, tuple, minute, ref stats);
             _observations[_observationCount++] = new ObservationEntry(series, Distribution.ToMicros(o.Value));
         }
 
@@ -159,12 +168,12 @@ public sealed class TelemetryPartitionProcessor
         }
     }
 
-    private int Resolve(MetricDefinition metric, int[] slots, string?[] dimensions, long minute, ref TelemetryBatch.Statistics stats)
+    private int Resolve(MetricDefinition metric, int tuple, long minute, ref TelemetryBatch.Statistics stats)
     {
-        var id = _registry.Find(metric, slots, dimensions, out var key);
-        if (id < 0)
+        var id = tuple < 0 ? -1 : _registry.Find(metric, tuple);
+        if (id < 0 && tuple >= 0)
         {
-            id = _admission.IsFull(metric.Id, minute) ? -1 : _registry.Add(metric, key);
+            id = _admission.IsFull(metric.Id, minute) ? -1 : _registry.Add(metric, tuple);
         }
 
         if (id >= 0 && _admission.TryAdmit(id, metric.Id, minute))
@@ -181,12 +190,12 @@ public sealed class TelemetryPartitionProcessor
         ref var id = ref _latenessSeries[(int)family];
         if (id < 0)
         {
-            var values = new string?[] { family.ToString() };
             var lateness = _catalog.LatenessMetric;
-            id = _registry.Find(lateness, [0], values, out var key);
+            var tuple = _registry.Tuple(_registry.KeySetOf(lateness), [0], [family.ToString()]);
+            id = _registry.Find(lateness, tuple);
             if (id < 0)
             {
-                id = _registry.Add(lateness, key);
+                id = _registry.Add(lateness, tuple);
             }
         }
 
