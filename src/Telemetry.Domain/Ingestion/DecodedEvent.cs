@@ -18,6 +18,9 @@ internal sealed class DecodedEvent
 
     public EnvelopeTimeUnit TimeUnit { get; set; }
 
+    /// <summary>True once the envelope's own time_unit was read (it overrides the event's default).</summary>
+    public bool TimeUnitGiven { get; set; }
+
     public EnvelopeError Error { get; set; }
 
     public string? ErrorMessage { get; set; }
@@ -54,6 +57,7 @@ internal sealed class DecodedEvent
         Definition = null;
         TimeUnixMs = 0;
         TimeUnit = EnvelopeTimeUnit.Native;
+        TimeUnitGiven = false;
         Error = EnvelopeError.None;
         ErrorMessage = null;
         Array.Clear(Dimensions);

@@ -23,6 +23,8 @@ internal sealed class EnvelopeDecoder
     // Keeps values inside what a Distribution's micro-unit long can hold, with room for sums.
     private const double MaxMetricValue = 9e12;
 
+    private static readonly string SourceTooLong = $"source is longer than {MaxSourceBytes} bytes.";
+
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
 
     private readonly TelemetryCatalog _catalog;
@@ -83,11 +85,10 @@ internal sealed class EnvelopeDecoder
         // Keys may come in any order. Producers following docs/envelope.md put schema and event first, so the
         // measurements and metadata are read in place; otherwise they are read afterwards from a saved reader copy.
         // time_unit may come last: native durations are converted once the whole envelope has been read.
-        Utf8JsonReader time = default, unit = default, source = default, measurements = default, metadata = default;
-        bool hasSchema = false, hasName = false, hasTime = false, hasUnit = false, hasSource = false, deferMeasurements = false, deferMetadata = false;
-        var schemaError = EnvelopeError.None;
-        var nameError = EnvelopeError.None;
-        string? nameMessage = null;
+        Utf8JsonReader measurements = default, metadata = default;
+        bool hasSchema = false, hasName = false, hasTime = false, hasSource = false, deferMeasurements = false, deferMetadata = false;
+        EnvelopeError schemaError = EnvelopeError.None, nameError = EnvelopeError.None, timeError = EnvelopeError.None, unitError = EnvelopeError.None, sourceError = EnvelopeError.None;
+        string? nameMessage = null, timeMessage = null, unitMessage = null, sourceMessage = null;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             var key = TopLevelKey(ref r);
@@ -113,16 +114,26 @@ internal sealed class EnvelopeDecoder
                     nameMessage = e.ErrorMessage;
                     break;
                 case TopKey.Time:
-                    time = r;
                     hasTime = true;
+                    timeError = ReadTime(ref r, recordTimestampMs, e);
+                    timeMessage = e.ErrorMessage;
                     break;
                 case TopKey.TimeUnit:
-                    unit = r;
-                    hasUnit = true;
+                    // The event's default applies until this is read; native durations are converted at the end.
+                    unitError = ReadTimeUnit(ref r, e);
+                    unitMessage = e.ErrorMessage;
                     break;
                 case TopKey.Source:
-                    source = r;
                     hasSource = true;
+                    sourceError = r.TokenType != JsonTokenType.String ? EnvelopeError.WrongType
+                        : r.ValueSpan.Length > MaxSourceBytes ? EnvelopeError.Oversized
+                        : EnvelopeError.None;
+                    sourceMessage = sourceError == EnvelopeError.WrongType ? "source must be a string." : SourceTooLong;
+                    if (capture && sourceError == EnvelopeError.None)
+                    {
+                        e.Source = r.GetString();
+                    }
+
                     break;
                 case TopKey.Measurements:
                 case TopKey.Metadata:
@@ -182,20 +193,14 @@ internal sealed class EnvelopeDecoder
             return Missing(e, "time");
         }
 
-        var error = ReadTime(ref time, recordTimestampMs, e);
-        if (error != EnvelopeError.None)
+        if (timeError != EnvelopeError.None)
         {
-            return error;
+            return Fail(e, timeError, timeMessage!);
         }
 
-        var definition = e.Definition!;
-        if (hasUnit)
+        if (unitError != EnvelopeError.None)
         {
-            error = ReadTimeUnit(ref unit, e);
-            if (error != EnvelopeError.None)
-            {
-                return error;
-            }
+            return Fail(e, unitError, unitMessage!);
         }
 
         if (!hasSource)
@@ -203,20 +208,13 @@ internal sealed class EnvelopeDecoder
             return Missing(e, "source");
         }
 
-        if (source.TokenType != JsonTokenType.String)
+        if (sourceError != EnvelopeError.None)
         {
-            return Fail(e, EnvelopeError.WrongType, "source must be a string.");
+            return Fail(e, sourceError, sourceMessage!);
         }
 
-        if (source.ValueSpan.Length > MaxSourceBytes)
-        {
-            return Fail(e, EnvelopeError.Oversized, $"source is longer than {MaxSourceBytes} bytes.");
-        }
-
-        if (capture)
-        {
-            e.Source = source.GetString();
-        }
+        var definition = e.Definition!;
+        EnvelopeError error;
 
         if (deferMeasurements)
         {
@@ -377,7 +375,7 @@ internal sealed class EnvelopeDecoder
         if (_catalog.TryFind(text, out var definition))
         {
             e.Definition = definition;
-            e.TimeUnit = definition.DefaultTimeUnit;
+            e.TimeUnit = e.TimeUnitGiven ? e.TimeUnit : definition.DefaultTimeUnit;
             e.AddObservation(definition.CountMetric, definition.CountMetricSlots, 1);
             return EnvelopeError.None;
         }
@@ -394,7 +392,7 @@ internal sealed class EnvelopeDecoder
         }
 
         e.Definition = generic;
-        e.TimeUnit = generic.DefaultTimeUnit;
+        e.TimeUnit = e.TimeUnitGiven ? e.TimeUnit : generic.DefaultTimeUnit;
         e.AddObservation(generic.CountMetric, generic.CountMetricSlots, 1);
         return EnvelopeError.None;
     }
@@ -511,6 +509,7 @@ internal sealed class EnvelopeDecoder
         }
 
         e.TimeUnit = parsed.Value;
+        e.TimeUnitGiven = true;
         return EnvelopeError.None;
     }
 
@@ -648,7 +647,7 @@ internal sealed class EnvelopeDecoder
                     return WrongType(e, field, "a number");
                 }
 
-                if (!r.TryGetDouble(out var value) || (field.Type == FieldType.Integer && value != Math.Floor(value)))
+                if (!TryReadNumber(ref r, out var value) || (field.Type == FieldType.Integer && value != Math.Floor(value)))
                 {
                     return WrongType(e, field, field.Type == FieldType.Integer ? "an integer" : "a number");
                 }
@@ -736,6 +735,60 @@ internal sealed class EnvelopeDecoder
 
         return EnvelopeError.None;
     }
+
+    /// <summary>
+    /// Plain decimals with at most 15 significant digits (nearly every measurement) are exact as mantissa / 10^k,
+    /// and correctly rounded by one division; everything else goes to the general parser.
+    /// </summary>
+    private static bool TryReadNumber(ref Utf8JsonReader r, out double value)
+    {
+        var s = r.ValueSpan;
+        if (!r.HasValueSequence && s.Length <= 17)
+        {
+            var i = 0;
+            var negative = s[0] == '-';
+            if (negative)
+            {
+                i++;
+            }
+
+            long mantissa = 0;
+            var digits = 0;
+            var fraction = -1;
+            for (; i < s.Length; i++)
+            {
+                var d = (uint)(s[i] - '0');
+                if (d <= 9)
+                {
+                    mantissa = (mantissa * 10) + d;
+                    digits++;
+                    if (fraction >= 0)
+                    {
+                        fraction++;
+                    }
+                }
+                else if (s[i] == '.' && fraction < 0)
+                {
+                    fraction = 0;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            if (i == s.Length && digits is > 0 and <= 15)
+            {
+                var v = fraction > 0 ? mantissa / Pow10[fraction] : mantissa;
+                value = negative ? -v : v;
+                return true;
+            }
+        }
+
+        return r.TryGetDouble(out value);
+    }
+
+    private static readonly double[] Pow10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 
     private void SetDimension(FieldDefinition field, ref Utf8JsonReader r, DecodedEvent e)
     {
