@@ -25,16 +25,18 @@ public static class ExportOpenTelemetryBuilderExtensions
 
         builder.Services.AddSingleton<MetersAdded>();
         builder.Services.AddTelemetryExportCore();
-        builder.WithMetrics(metrics => metrics
-            .AddMeter(TelemetryExportMeters.OwnMeterName)
-            .AddMeter(TelemetryExportMeters.AggregatesMeterName));
+        builder.WithMetrics();
         builder.Services.ConfigureOpenTelemetryMeterProvider((sp, metrics) =>
         {
+            var names = sp.GetRequiredService<ExportMeterNames>();
             var limit = sp.GetRequiredService<IOptions<ExportOptions>>().Value.MaxSeriesPerMetric;
-            metrics.AddView(instrument =>
-                instrument.Meter.Name == TelemetryExportMeters.AggregatesMeterName
-                    ? new MetricStreamConfiguration { CardinalityLimit = limit }
-                    : null);
+            metrics
+                .AddMeter(names.Own)
+                .AddMeter(names.Aggregates)
+                .AddView(instrument =>
+                    instrument.Meter.Name == names.Aggregates
+                        ? new MetricStreamConfiguration { CardinalityLimit = limit }
+                        : null);
         });
         return builder;
     }

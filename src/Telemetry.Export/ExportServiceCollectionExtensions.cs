@@ -62,7 +62,10 @@ public static class ExportServiceCollectionExtensions
                 TimeSpan.FromSeconds(options.WindowGraceSeconds),
                 sp.GetService<TimeProvider>() ?? TimeProvider.System);
         });
-        services.TryAddSingleton(sp => new AggregateMeter(sp.GetRequiredService<PendingAggregates>()));
+        services.TryAddSingleton(ExportMeterNames.Default);
+        services.TryAddSingleton(sp => new AggregateMeter(
+            sp.GetRequiredService<PendingAggregates>(),
+            sp.GetRequiredService<ExportMeterNames>().Aggregates));
         services.TryAddSingleton(sp => new AzureMonitorAggregateSink(
             sp.GetRequiredService<AggregateMeter>(),
             sp.GetRequiredService<PendingAggregates>(),

@@ -29,10 +29,10 @@ internal sealed partial class AggregateMeter : IDisposable
     private long _rejectedByNameLimit;
     private long _rejectedByInvalidName;
 
-    public AggregateMeter(PendingAggregates pending)
+    public AggregateMeter(PendingAggregates pending, string meterName)
     {
         _pending = pending;
-        _meter = new Meter(TelemetryExportMeters.AggregatesMeterName);
+        _meter = new Meter(meterName);
         _meter.CreateObservableCounter(
             TelemetryExportMeters.AggregatesDroppedMetricName,
             ObserveDropped,
