@@ -49,8 +49,9 @@ public static class ExportServiceCollectionExtensions
     {
         services.AddOptions<ExportOptions>()
             .BindConfiguration(ExportOptions.SectionName)
+            // Only the standard setting counts, so an Export:ConnectionString key cannot silently send elsewhere.
             .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString ??= configuration[ExportOptions.ConnectionStringKey])
+                options.ConnectionString = configuration[ExportOptions.ConnectionStringKey])
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExportOptions>, ExportOptionsValidator>());
         services.TryAddSingleton(new ExportWiring(OwnsExporter: false));

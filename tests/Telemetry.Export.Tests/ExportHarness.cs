@@ -116,7 +116,7 @@ internal sealed class ExportHarness : IAsyncDisposable
         };
         if (endpoint is not null)
         {
-            values[Configuration.ExportOptions.ConnectionStringKey] = endpoint.ConnectionString;
+            values[Export.Configuration.ExportOptions.ConnectionStringKey] = endpoint.ConnectionString;
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
