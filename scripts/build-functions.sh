@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # Builds src/Functions when the Azure Functions worker packages can be restored from the configured NuGet
-# sources; otherwise prints one clear line and exits 0. A restore that succeeds but a build that fails is a
-# real failure and exits non-zero.
+# sources; otherwise prints one clear line and exits 0. Anything else is a real failure and exits non-zero:
+# a restore that misses any package other than the worker's, or a build that fails after a good restore.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 proj=src/Functions/Functions.csproj
 if [ ! -f "$proj" ]; then
-  echo "skipped: $proj does not exist yet"
-  exit 0
+  echo "functions: $proj is missing"
+  exit 1
 fi
 log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 if ! dotnet restore "$proj" >"$log" 2>&1; then
-  if grep -qE "NU1101|NU1102|NU1103" "$log"; then
+  # NU1101: no version of the id is served; NU1102: none in the requested range; NU1103: only prereleases.
+  missing=$(grep -E "error NU110[123]" "$log" \
+    | grep -oE "Unable to find (a stable )?package [A-Za-z0-9_.-]*[A-Za-z0-9_-]( with version \([^)]*\))?" \
+    | sed -E 's/^Unable to find (a stable )?package //' | sort -u)
+  others=$(grep -E "error NU" "$log" | grep -vE "error NU110[123]" \
+    ; printf '%s\n' "$missing" | grep -vE '^$|^Microsoft\.Azure\.Functions\.Worker')
+  if [ -n "$missing" ] && [ -z "$others" ]; then
     echo "skipped: Azure Functions worker packages not available from the configured NuGet sources"
-    grep -oE "Unable to find package [^ ]+( with version [^ ]+)?" "$log" | sort -u | sed 's/^/  /'
+    printf '%s\n' "$missing" | sed 's/^/  missing: /'
     exit 0
   fi
-  cat "$log"; echo "functions: restore failed for a reason other than missing packages"; exit 1
+  cat "$log"
+  echo "functions: restore FAILED for a reason other than missing worker packages"
+  exit 1
 fi
 dotnet build "$proj" --no-restore -c Release -nologo --verbosity quiet || { echo "functions: build FAILED"; exit 1; }
 echo "functions: built src/Functions against the real worker packages"
