@@ -46,5 +46,5 @@ public sealed class IngestTelemetryBatch(TriggeredBatchProcessor processor)
         record.Value,
         record.Timestamp?.UnixTimestampMs ?? 0,
         (TimestampType)(int)(record.Timestamp?.Type ?? KafkaTimestampType.NotAvailable),
-        record.Headers?.Select(h => (h.Key, h.Value)).ToArray());
+        record.Headers?.Select(static h => (h.Key, (byte[]?)h.Value)).ToArray());
 }
