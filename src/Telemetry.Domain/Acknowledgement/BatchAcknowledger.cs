@@ -44,7 +44,7 @@ public sealed class BatchAcknowledger
             throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "Unknown acknowledgement strategy.");
         }
 
-        RequireOnePartitionInOrder(records);
+        PartitionBatch.RequireOnePartitionInOrder(records, nameof(records));
         if (previousFailures is not null && previousFailures.Count != records.Count)
         {
             throw new ArgumentException($"{previousFailures.Count} failure counts for {records.Count} records.", nameof(previousFailures));
@@ -271,23 +271,6 @@ public sealed class BatchAcknowledger
             throw new InvalidOperationException(_phase == Phase.Complete
                 ? $"{operation}: the batch is complete."
                 : $"{operation} is not expected now: call {(_phase == Phase.Handling ? nameof(Decide) : nameof(ConfirmDeadLetters))} first.");
-        }
-    }
-
-    private static void RequireOnePartitionInOrder(IReadOnlyList<ConsumedRecord> records)
-    {
-        for (var i = 1; i < records.Count; i++)
-        {
-            var (previous, current) = (records[i - 1], records[i]);
-            if (current.Partition != previous.Partition || !string.Equals(current.Topic, previous.Topic, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"A batch belongs to one partition: {previous.Topic}/{previous.Partition} and {current.Topic}/{current.Partition}.", nameof(records));
-            }
-
-            if (current.Offset <= previous.Offset)
-            {
-                throw new ArgumentException($"Offsets must increase: {current.Offset} follows {previous.Offset}.", nameof(records));
-            }
         }
     }
 

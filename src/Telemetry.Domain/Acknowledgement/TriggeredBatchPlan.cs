@@ -12,9 +12,9 @@ namespace Telemetry.Domain.Acknowledgement;
 /// written, and only a finalised prefix counted in the ledger (none for all_or_nothing; up to the first
 /// non-success for best_effort and last_successful), so the records after the failure are never lost and the
 /// ledger watermark makes the replay of the counted prefix harmless;</item>
-/// <item>otherwise → dead-letter every malformed or still failing record, then <see cref="TriggeredBatchAction.Complete"/>;
-/// a dead letter that was not delivered turns it into <see cref="TriggeredBatchAction.Redeliver"/> with the count
-/// stopping before it.</item>
+/// <item>otherwise → dead-letter every malformed or still failing record (in offset order, stopping at the first
+/// failed write), then <see cref="TriggeredBatchAction.Complete"/>; a dead letter that was not delivered turns it
+/// into <see cref="TriggeredBatchAction.Redeliver"/> with the ledger watermark stopping just before it.</item>
 /// </list>
 /// Records at or below the ledger watermark are already finalised (counted or dead-lettered by an earlier
 /// execution) and are skipped, so a replay neither counts them again nor dead-letters them twice.
@@ -55,7 +55,11 @@ public sealed class TriggeredBatchPlan
     /// </summary>
     public long? CountThroughOffset { get; }
 
-    /// <summary>Dead letters to write (and await) before returning; empty when the plan is to redeliver.</summary>
+    /// <summary>
+    /// Dead letters to write before returning, in offset order; empty when the plan is to redeliver. Write them
+    /// in this order and stop at the first failure (report the rest as not delivered): a dead letter delivered
+    /// after an undelivered one would be decided again by the replay.
+    /// </summary>
     public IReadOnlyList<DeadLetter> DeadLetters { get; }
 
     /// <summary>Failed records that get another execution (for Kafee's <c>message_retry</c>); the trigger's retry policy sets the real delay.</summary>
@@ -83,6 +87,7 @@ public sealed class TriggeredBatchPlan
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(attempt.RetryCount, nameof(attempt));
+        PartitionBatch.RequireOnePartitionInOrder(records, nameof(records));
         policy.Validate();
 
         var first = FirstUnfinalised(records, countedThrough);
@@ -140,8 +145,8 @@ public sealed class TriggeredBatchPlan
 
     /// <summary>
     /// Takes the delivery reports of <see cref="DeadLetters"/> and gives the final plan: complete when all were
-    /// delivered; otherwise redeliver, counting only what precedes the first undelivered dead letter
-    /// (nothing for all_or_nothing). A dead letter without a report counts as not delivered.
+    /// delivered; otherwise redeliver, counting only what precedes the first undelivered dead letter (for every
+    /// strategy, since that prefix is settled). A dead letter without a report counts as not delivered.
     /// </summary>
     public TriggeredBatchPlan ConfirmDeadLetters(IReadOnlyList<DeadLetterDelivery> deliveries)
     {
@@ -171,14 +176,13 @@ public sealed class TriggeredBatchPlan
             return this;
         }
 
+        // Even all_or_nothing records the settled prefix now: those dead letters are out, and a replay must
+        // neither write them again nor count records whose fate is already decided.
         var blocking = failed[0].Record.Offset;
         long? countThrough = null;
-        if (Strategy != AckStrategy.AllOrNothing)
+        for (var i = _first; i < _records.Count && _records[i].Offset < blocking; i++)
         {
-            for (var i = _first; i < _records.Count && _records[i].Offset < blocking; i++)
-            {
-                countThrough = _records[i].Offset;
-            }
+            countThrough = _records[i].Offset;
         }
 
         return new TriggeredBatchPlan(Strategy, _records, _first, TriggeredBatchAction.Redeliver, countThrough, [], [], failed);
