@@ -1,5 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
-using Telemetry.Ledger.Rollup;
+using Telemetry.Ledger.Rollups;
 
 namespace Telemetry.Functions.Ledger;
 
@@ -7,6 +7,6 @@ namespace Telemetry.Functions.Ledger;
 public sealed class RollUpLedger(LedgerRollup rollup)
 {
     [Function(nameof(RollUpLedger))]
-    public Task Run([TimerTrigger("%Rollup:Schedule%")] TimerInfo timer, CancellationToken cancellationToken)
-        => rollup.RunAsync(cancellationToken);
+    public async Task Run([TimerTrigger("%Rollup:Schedule%")] TimerInfo timer, CancellationToken cancellationToken)
+        => await rollup.RunAsync(TimeProvider.System.GetUtcNow(), cancellationToken);
 }
