@@ -75,7 +75,7 @@ internal sealed class MqttBrokerPoller(
             try
             {
                 var clientId = $"telemetry-poller-{Guid.NewGuid():N}";
-                topics = await reader.ReadAsync(broker, clientId, TimeSpan.FromMilliseconds(_options.MqttQuietMs), timeout.Token).ConfigureAwait(false);
+                topics = await reader.ReadAsync(broker, clientId, TimeSpan.FromMilliseconds(_options.MqttQuietMs), TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -90,7 +90,11 @@ internal sealed class MqttBrokerPoller(
             catch (Exception ex)
             {
                 topics = new Dictionary<string, string>();
-                failure = ex.GetType().Name + ": " + ex.Message;
+
+                // MQTTnet wraps a cancelled connect in its own exceptions; the timer says what really happened.
+                failure = timeout.IsCancellationRequested
+                    ? (cancellationToken.IsCancellationRequested ? "poll deadline reached" : $"timeout after {_options.TimeoutSeconds}s")
+                    : ex.GetType().Name + ": " + (ex.InnerException?.Message ?? ex.Message);
             }
         }
 

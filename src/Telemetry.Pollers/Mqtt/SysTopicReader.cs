@@ -13,7 +13,7 @@ internal sealed class SysTopicReader(MqttClientFactory factory)
 {
     public const string SysFilter = "$SYS/broker/#";
 
-    public async Task<IReadOnlyDictionary<string, string>> ReadAsync(MqttBrokerAddress broker, string clientId, TimeSpan quiet, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>> ReadAsync(MqttBrokerAddress broker, string clientId, TimeSpan quiet, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var topics = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var lastArrival = Stopwatch.GetTimestamp();
@@ -30,7 +30,7 @@ internal sealed class SysTopicReader(MqttClientFactory factory)
             .WithTcpServer(broker.Host, broker.Port)
             .WithClientId(clientId)
             .WithCleanSession()
-            .WithTimeout(TimeSpan.FromSeconds(5))
+            .WithTimeout(timeout)
             .Build();
 
         await client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
