@@ -1,10 +1,13 @@
 using Azure.Data.Tables;
+using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using Polly;
+using Telemetry.Domain.Diagnostics;
+using Telemetry.Ledger;
 using Telemetry.Pollers;
 using Telemetry.Pollers.Diagnostics;
 using Telemetry.Pollers.Lag;
@@ -20,12 +23,6 @@ public static class PollersServiceCollectionExtensions
     /// <summary>Where the Kafka bootstrap servers are read from (the <c>Kafka</c> section's key).</summary>
     public const string KafkaBootstrapServersKey = "Kafka:BootstrapServers";
 
-    /// <summary>The ledger's table prefix, shared so one prefix holds every table a deployment writes.</summary>
-    public const string LedgerTablePrefixKey = "Ledger:TablePrefix";
-
-    /// <summary>Used only when no <see cref="TableServiceClient"/> is registered (the ledger normally registers one).</summary>
-    public const string LedgerConnectionStringKey = "Ledger:ConnectionString";
-
     /// <summary>
     /// Registers the three pollers (as keyed <see cref="IPoller"/>s, see <see cref="PollerNames"/>, and in
     /// <c>IEnumerable&lt;IPoller&gt;</c>), their options (section <c>Pollers</c>, validated at start), state tables,
@@ -40,18 +37,17 @@ public static class PollersServiceCollectionExtensions
         services.AddOptions<PollersOptions>().BindConfiguration(PollersOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PollersOptions>, PollersOptionsValidator>());
         services.AddMetrics();
+        services.TryAddSingleton(sp => new OwnTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GaugeReadings>();
         services.TryAddSingleton<PollerInstruments>();
 
+        // Same account and prefix as the ledger: the pollers read the Ledger section, whoever registered it.
+        services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.SectionName);
         services.TryAddSingleton(sp =>
         {
-            var configuration = sp.GetRequiredService<IConfiguration>();
-            var tableService = sp.GetService<TableServiceClient>() ?? new TableServiceClient(
-                configuration[LedgerConnectionStringKey] is { Length: > 0 } connection
-                    ? connection
-                    : throw new InvalidOperationException($"{LedgerConnectionStringKey} is not set and no TableServiceClient is registered: the pollers need Table Storage for their state."));
-            return new PollerTables(tableService, configuration[LedgerTablePrefixKey] ?? "");
+            var ledger = sp.GetRequiredService<IOptions<LedgerOptions>>().Value;
+            return new PollerTables(sp.GetService<TableServiceClient>() ?? CreateTableService(ledger), ledger.TablePrefix);
         });
         services.TryAddSingleton(sp => new PollerStateStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.StateTableName));
         services.TryAddSingleton(sp => new LagSampleStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.LagTableName));
@@ -114,6 +110,26 @@ public static class PollersServiceCollectionExtensions
         services.AddTelemetryPollers();
         services.AddHostedService<PollerScheduler>();
         return services;
+    }
+
+    private static TableServiceClient CreateTableService(LedgerOptions ledger)
+    {
+        if (!string.IsNullOrWhiteSpace(ledger.ConnectionString))
+        {
+            return new TableServiceClient(ledger.ConnectionString);
+        }
+
+        if (Uri.TryCreate(ledger.TableServiceUri, UriKind.Absolute, out var uri))
+        {
+            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = string.IsNullOrWhiteSpace(ledger.ManagedIdentityClientId) ? null : ledger.ManagedIdentityClientId,
+            });
+            return new TableServiceClient(uri, credential);
+        }
+
+        throw new InvalidOperationException(
+            $"{LedgerOptions.SectionName}:{nameof(LedgerOptions.ConnectionString)} or {LedgerOptions.SectionName}:{nameof(LedgerOptions.TableServiceUri)} must be set: the pollers keep their state in Table Storage.");
     }
 
     private static void AddPoller<TPoller>(IServiceCollection services, string name)

@@ -1,3 +1,5 @@
+using Telemetry.Domain.Diagnostics;
+
 namespace Telemetry.Pollers.Diagnostics;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Telemetry.Pollers.Diagnostics;
 internal static class PollerMetricNames
 {
     // Seed 001: kafka.eventbus.consumer.lag {message}, attributes partition, consumer group, destination.
-    public const string ConsumerLag = "kafka.eventbus.consumer.lag";
+    public const string ConsumerLag = OwnMetricCatalog.ConsumerLag;
     public const string ConsumerLagSeconds = "kafka.eventbus.consumer.lag.seconds";
     public const string ConsumerLagSum = "kafka.eventbus.consumer.lag.sum";
     public const string ConsumerLagStatus = "kafka.eventbus.consumer.lag.status";
@@ -29,9 +31,9 @@ internal static class PollerMetricNames
     public const string WorkerPoolQueueSize = "snakepit.pool.queue_size";
     public const string WorkerPoolQueueCapacity = "snakepit.pool.queue_capacity";
 
-    public const string PartitionAttribute = "messaging.kafka.partition";
-    public const string ConsumerGroupAttribute = "messaging.kafka.consumer_group";
-    public const string DestinationAttribute = "messaging.destination";
+    public const string PartitionAttribute = OwnAttributeKeys.KafkaPartition;
+    public const string ConsumerGroupAttribute = OwnAttributeKeys.KafkaConsumerGroup;
+    public const string DestinationAttribute = OwnAttributeKeys.MessagingDestination;
     public const string StatusAttribute = "kafka.lag.status";
     public const string BrokerAttribute = "mqtt.broker";
     public const string PoolAttribute = "snakepit.pool";

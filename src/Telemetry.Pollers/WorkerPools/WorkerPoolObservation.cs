@@ -1,4 +1,3 @@
-using System.Globalization;
 using Telemetry.Pollers.Publishing;
 
 namespace Telemetry.Pollers.WorkerPools;
@@ -31,7 +30,7 @@ internal static class WorkerPoolObservation
             now,
             Source(endpoint),
             Count(),
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["pool"] = pool, ["worker_id"] = "", ["reason"] = reason });
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["pool"] = pool, ["reason"] = reason });
 
         // Keep the previous workers: a failed poll tells nothing about them, and the next good poll compares with them.
         var state = new WorkerPoolState(pool, now, false, previous?.Workers ?? []);
@@ -65,15 +64,15 @@ internal static class WorkerPoolObservation
                 PoolSaturated,
                 now,
                 source,
-                new Dictionary<string, double>(StringComparer.Ordinal) { ["count"] = 1, ["queue_size"] = queued },
-                new Dictionary<string, string>(StringComparer.Ordinal)
+                new Dictionary<string, double>(StringComparer.Ordinal)
                 {
-                    ["pool"] = pool,
-                    ["available_workers"] = "0",
-                    ["busy_workers"] = busy.ToString(CultureInfo.InvariantCulture),
-                    ["queue_size"] = queued.ToString(CultureInfo.InvariantCulture),
-                    ["queue_capacity"] = health.Queue.Capacity.ToString(CultureInfo.InvariantCulture),
-                }));
+                    ["count"] = 1,
+                    ["queue_size"] = queued,
+                    ["available_workers"] = 0,
+                    ["busy_workers"] = busy,
+                    ["queue_capacity"] = health.Queue.Capacity,
+                },
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["pool"] = pool }));
         }
 
         if (previous is not null && string.Equals(previous.Pool, pool, StringComparison.Ordinal))
@@ -144,18 +143,26 @@ internal static class WorkerPoolObservation
         {
             ["pool"] = pool,
             ["worker_id"] = worker.Id!,
-            ["uptime_seconds"] = worker.UptimeSeconds.ToString(CultureInfo.InvariantCulture),
         });
 
+    // Uptime and request count at the last poll that saw the worker: the closest a poller gets to its final figures.
     private static TelemetryEnvelope Recycled(WorkerSeen seen, string pool, string reason, string source, DateTimeOffset now) =>
-        new(WorkerRecycled, now, source, Count(), new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["pool"] = pool,
-            ["worker_id"] = seen.Id,
-            ["reason"] = reason,
-            ["uptime_seconds"] = seen.UptimeSeconds.ToString(CultureInfo.InvariantCulture),
-            ["request_count"] = seen.RequestCount.ToString(CultureInfo.InvariantCulture),
-        });
+        new(
+            WorkerRecycled,
+            now,
+            source,
+            new Dictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["count"] = 1,
+                ["uptime_seconds"] = seen.UptimeSeconds,
+                ["request_count"] = seen.RequestCount,
+            },
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["pool"] = pool,
+                ["worker_id"] = seen.Id,
+                ["reason"] = reason,
+            });
 
     private static Dictionary<string, double> Count() => new(StringComparer.Ordinal) { ["count"] = 1 };
 

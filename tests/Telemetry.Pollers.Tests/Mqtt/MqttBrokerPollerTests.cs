@@ -6,13 +6,14 @@ using Telemetry.Pollers.Diagnostics;
 using Telemetry.Pollers.Mqtt;
 using Telemetry.Pollers.State;
 using Telemetry.Pollers.Tests.Infrastructure;
+using Telemetry.Testing.Azurite;
 using Telemetry.Testing.Mosquitto;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Telemetry.Pollers.Tests.Mqtt;
 
-[Collection(ServicesCollection.Name)]
-public sealed class MqttBrokerPollerTests(AzuriteTables azurite)
+[Collection(MqttCollection.Name)]
+public sealed class MqttBrokerPollerTests(AzuriteFixture azurite)
 {
     private static Dictionary<string, string?> Settings(params string[] brokers) => new()
     {
@@ -100,13 +101,13 @@ public sealed class MqttBrokerPollerTests(AzuriteTables azurite)
         Assert.True(host.Readings.TryGet(PollerMetricNames.MqttConnectionsActive, out var health, tag));
         Assert.Equal(0, health);
         Assert.False(host.Readings.TryGet(PollerMetricNames.MqttUptime, out _, tag));
-        var wentDown = Assert.Single(host.Notable.Events);
-        Assert.Equal(NotableEventKind.HealthCheckFailed, wentDown.Kind);
+        var wentDown = Assert.Single(await host.NotableAsync(NotableEventKind.HealthCheckFailed));
+        Assert.Equal("mqtt.broker.health_check_failed", wentDown.EventName);
         Assert.Equal(broker.Address, wentDown.Attributes[PollerMetricNames.BrokerAttribute]);
 
         // Still down: this attempt is a reconnection attempt, and the outage is not reported twice.
         Assert.Equal(1, (await poller.PollAsync(CancellationToken.None)).Failed);
-        Assert.Single(host.Notable.Events);
+        Assert.Single(await host.NotableAsync(NotableEventKind.HealthCheckFailed));
 
         await broker.StartAsync();
         var back = await poller.PollAsync(CancellationToken.None);

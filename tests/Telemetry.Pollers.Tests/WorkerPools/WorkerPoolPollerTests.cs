@@ -1,12 +1,13 @@
 using Telemetry.Pollers.Diagnostics;
 using Telemetry.Pollers.Publishing;
 using Telemetry.Pollers.Tests.Infrastructure;
+using Telemetry.Testing.Azurite;
 using Telemetry.Pollers.WorkerPools;
 
 namespace Telemetry.Pollers.Tests.WorkerPools;
 
-[Collection(ServicesCollection.Name)]
-public sealed class WorkerPoolPollerTests(AzuriteTables azurite)
+[Collection(WorkerPoolCollection.Name)]
+public sealed class WorkerPoolPollerTests(AzuriteFixture azurite)
 {
     private static Dictionary<string, string?> Settings(params Uri[] endpoints) => new()
     {
@@ -47,8 +48,8 @@ public sealed class WorkerPoolPollerTests(AzuriteTables azurite)
         var recycled = events.Where(e => e.Event == WorkerPoolObservation.WorkerRecycled).OrderBy(e => e.Metadata["worker_id"], StringComparer.Ordinal).ToArray();
         Assert.Equal(["w1", "w2"], recycled.Select(e => e.Metadata["worker_id"]));
         Assert.Equal("uptime_reset", recycled[0].Metadata["reason"]);
-        Assert.Equal("300", recycled[0].Metadata["uptime_seconds"]);
-        Assert.Equal("10", recycled[0].Metadata["request_count"]);
+        Assert.Equal(300, recycled[0].Measurements["uptime_seconds"]);
+        Assert.Equal(10, recycled[0].Measurements["request_count"]);
         Assert.Equal("replaced", recycled[1].Metadata["reason"]);
         var started = events.Where(e => e.Event == WorkerPoolObservation.WorkerStarted).Select(e => e.Metadata["worker_id"]).Order(StringComparer.Ordinal);
         Assert.Equal(["w1", "w3"], started);
@@ -84,8 +85,8 @@ public sealed class WorkerPoolPollerTests(AzuriteTables azurite)
         var saturated = Assert.Single(publisher.Drain());
         Assert.Equal(WorkerPoolObservation.PoolSaturated, saturated.Event);
         Assert.Equal(42, saturated.Measurements["queue_size"]);
-        Assert.Equal("0", saturated.Metadata["available_workers"]);
-        Assert.Equal("2", saturated.Metadata["busy_workers"]);
+        Assert.Equal(0, saturated.Measurements["available_workers"]);
+        Assert.Equal(2, saturated.Measurements["busy_workers"]);
         Assert.True(host.Readings.TryGet(PollerMetricNames.WorkerPoolQueueSize, out var queued, Pool("busy_pool")));
         Assert.Equal(42, queued);
 
@@ -172,7 +173,7 @@ public sealed class WorkerPoolPollerTests(AzuriteTables azurite)
     public async Task State_survives_a_new_instance_so_a_stateless_host_still_sees_recycling()
     {
         await using var endpoint = await PoolEndpoint.StartAsync();
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var prefix = AzuriteFixture.NewTablePrefix();
         endpoint.ServeJson(PoolDocument.Json("p", 0, 10, ("w1", "idle", 100, 1)));
         var firstPublisher = new RecordingPublisher();
         await using (var first = PollerHost.Create(azurite, Settings(endpoint.Url), firstPublisher, prefix))
