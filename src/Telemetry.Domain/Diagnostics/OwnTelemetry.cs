@@ -103,7 +103,10 @@ public sealed class OwnTelemetry : IDisposable
     /// <summary>OpenTelemetry's messaging attribute for the number of messages in a batch.</summary>
     public const string BatchMessageCountTag = "messaging.batch.message_count";
 
-    /// <summary>Processing of a batch completed (Kafee <c>batch.process_end</c>); <paramref name="duration"/> feeds <c>consume.duration</c>.</summary>
+    /// <summary>
+    /// Processing of a batch completed (Kafee <c>batch.process_end</c>). <paramref name="duration"/> feeds
+    /// <c>consume.duration</c> once per partition batch, the unit in which we consume and process.
+    /// </summary>
     public void BatchProcessEnded(in KafeeBatchTags batch, int succeededCount, int failedCount, TimeSpan duration, Activity? activity = null)
     {
         _batchProcessEnd.Add(1, KafeeTags(batch));
