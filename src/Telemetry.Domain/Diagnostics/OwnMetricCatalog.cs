@@ -1,0 +1,103 @@
+using K = Telemetry.Domain.Diagnostics.OwnAttributeKeys;
+
+namespace Telemetry.Domain.Diagnostics;
+
+/// <summary>
+/// Every metric the product emits about itself, on the one <see cref="MeterName"/> meter: seed 001's
+/// <c>kafka.eventbus.*</c> metrics with their exact names, descriptions and attribute keys, and Kafee's batch
+/// lifecycle counters <c>kafee.batch.*</c>. <see cref="OwnTelemetry"/> creates its instruments from this list,
+/// and the workbook, alert and exporter tests check themselves against it.
+/// </summary>
+/// <remarks>
+/// Seed 001 gives units as words (messages, invocations, errors, ...); these are their UCUM forms
+/// (<c>{message}</c>, <c>{invocation}</c>, <c>{error}</c>, ...), which is what OpenTelemetry expects.
+/// </remarks>
+public static class OwnMetricCatalog
+{
+    /// <summary>The name of our one Meter and one ActivitySource; exporters subscribe to it.</summary>
+    public const string MeterName = "Telemetry.Functions";
+
+    public const string ActivitySourceName = MeterName;
+
+    public const string MessagesPublished = "kafka.eventbus.messages.published";
+    public const string MessagesConsumed = "kafka.eventbus.messages.consumed";
+    public const string HandlerInvocations = "kafka.eventbus.handler.invocations";
+    public const string HandlerErrors = "kafka.eventbus.handler.errors";
+    public const string MessagesDlq = "kafka.eventbus.messages.dlq";
+    public const string ConnectionErrors = "kafka.eventbus.connection.errors";
+    public const string Reconnections = "kafka.eventbus.reconnections";
+    public const string Rebalances = "kafka.eventbus.rebalances";
+    public const string PublishErrors = "kafka.eventbus.publish.errors";
+    public const string PublishDuration = "kafka.eventbus.publish.duration";
+    public const string ConsumeDuration = "kafka.eventbus.consume.duration";
+    public const string HandlerDuration = "kafka.eventbus.handler.duration";
+    public const string BatchSize = "kafka.eventbus.batch.size";
+    public const string ConnectionsActive = "kafka.eventbus.connections.active";
+    public const string ConsumerLag = "kafka.eventbus.consumer.lag";
+
+    public const string KafeeBatchStarted = "kafee.batch.started";
+    public const string KafeeBatchProcessStart = "kafee.batch.process_start";
+    public const string KafeeBatchProcessEnd = "kafee.batch.process_end";
+    public const string KafeeBatchProcessError = "kafee.batch.process_error";
+    public const string KafeeBatchMessageRetry = "kafee.batch.message_retry";
+    public const string KafeeBatchDlqSent = "kafee.batch.dlq_sent";
+    public const string KafeeBatchDlqError = "kafee.batch.dlq_error";
+
+    private static readonly string[] KafeeKeys = [K.MessagingDestination, K.KafkaPartition, K.KafkaConsumerGroup, K.AckStrategy];
+    private static readonly string[] KafeeErrorKeys = [K.MessagingDestination, K.KafkaPartition, K.KafkaConsumerGroup, K.AckStrategy, K.ErrorType];
+
+    public static IReadOnlyList<OwnMetric> All { get; } =
+    [
+        Counter(MessagesPublished, "{message}", "Total messages successfully published to Kafka", K.MessagingSystem, K.MessagingDestination, K.EventType),
+        Counter(MessagesConsumed, "{message}", "Total messages consumed from Kafka", K.MessagingSystem, K.MessagingDestination, K.KafkaPartition, K.EventType),
+        Counter(HandlerInvocations, "{invocation}", "Total handler invocations (successful)", K.HandlerName, K.EventType),
+        Counter(HandlerErrors, "{error}", "Total handler errors/exceptions", K.HandlerName, K.EventType, K.ErrorType),
+        Counter(MessagesDlq, "{message}", "Messages sent to dead letter queue", K.DlqReason, K.ErrorType),
+        Counter(ConnectionErrors, "{error}", "Connection errors (connect/consume failures)", K.ErrorType),
+        Counter(Reconnections, "{reconnection}", "Reconnection attempts"),
+        Counter(Rebalances, "{rebalance}", "Consumer group rebalances", K.KafkaConsumerGroup),
+        Counter(PublishErrors, "{error}", "Publish failures", K.MessagingSystem, K.MessagingDestination, K.EventType, K.ErrorType),
+        Histogram(PublishDuration, "ms", "Time to publish a batch of messages", K.MessagingDestination),
+        Histogram(ConsumeDuration, "ms", "Time to process a consumed message", K.MessagingDestination),
+        Histogram(HandlerDuration, "ms", "Individual handler execution time", K.HandlerName, K.EventType),
+        Histogram(BatchSize, "{message}", "Number of messages per publish batch"),
+        Gauge(ConnectionsActive, "{connection}", "Connection status (1=connected, 0=disconnected)", K.KafkaConsumerGroup),
+        Gauge(ConsumerLag, "{message}", "Messages behind (lag) per partition", K.KafkaPartition, K.KafkaConsumerGroup, K.MessagingDestination),
+
+        new(KafeeBatchStarted, "{batch}", OwnInstrumentKind.Counter, KafeeKeys, "Batches whose accumulation started (Kafee [:kafee, :batch, :started])"),
+        new(KafeeBatchProcessStart, "{batch}", OwnInstrumentKind.Counter, KafeeKeys, "Batches whose processing began (Kafee [:kafee, :batch, :process_start])"),
+        new(KafeeBatchProcessEnd, "{batch}", OwnInstrumentKind.Counter, KafeeKeys, "Batches whose processing completed (Kafee [:kafee, :batch, :process_end])"),
+        new(KafeeBatchProcessError, "{batch}", OwnInstrumentKind.Counter, KafeeErrorKeys, "Batches whose processing failed with an error (Kafee [:kafee, :batch, :process_error])"),
+        new(KafeeBatchMessageRetry, "{message}", OwnInstrumentKind.Counter, KafeeKeys, "Message failures that triggered a retry (Kafee [:kafee, :batch, :message_retry])"),
+        new(KafeeBatchDlqSent, "{message}", OwnInstrumentKind.Counter, KafeeKeys, "Messages delivered to the dead letter topic (Kafee [:kafee, :batch, :dlq_sent])"),
+        new(KafeeBatchDlqError, "{message}", OwnInstrumentKind.Counter, KafeeErrorKeys, "Dead letter writes that failed (Kafee [:kafee, :batch, :dlq_error])"),
+    ];
+
+    /// <summary>The metric named <paramref name="name"/>; throws <see cref="KeyNotFoundException"/> for a name that is not ours.</summary>
+    public static OwnMetric Get(string name) =>
+        TryGet(name, out var metric) ? metric : throw new KeyNotFoundException($"'{name}' is not one of our own metrics.");
+
+    public static bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OwnMetric? metric)
+    {
+        foreach (var candidate in All)
+        {
+            if (string.Equals(candidate.Name, name, StringComparison.Ordinal))
+            {
+                metric = candidate;
+                return true;
+            }
+        }
+
+        metric = null;
+        return false;
+    }
+
+    private static OwnMetric Counter(string name, string unit, string description, params string[] keys) =>
+        new(name, unit, OwnInstrumentKind.Counter, keys, description);
+
+    private static OwnMetric Histogram(string name, string unit, string description, params string[] keys) =>
+        new(name, unit, OwnInstrumentKind.Histogram, keys, description);
+
+    private static OwnMetric Gauge(string name, string unit, string description, params string[] keys) =>
+        new(name, unit, OwnInstrumentKind.ObservableGauge, keys, description);
+}
