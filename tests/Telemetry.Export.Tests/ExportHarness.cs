@@ -146,6 +146,9 @@ internal sealed class ExportHarness : IAsyncDisposable
         var meterName = "Telemetry.Functions.Aggregates.Test" + Guid.NewGuid().ToString("N");
         services.AddSingleton(new ExportMeterNames(TelemetryExportMeters.OwnMeterName, meterName));
         register(services);
-        return new ExportHarness(services.BuildServiceProvider(), storageDirectory, ownsStorage, meterName, logs);
+        var provider = services.BuildServiceProvider();
+        // Started before anything records, as a host starts it: measurements made before a listener exists are lost.
+        _ = provider.GetRequiredService<MeterProvider>();
+        return new ExportHarness(provider, storageDirectory, ownsStorage, meterName, logs);
     }
 }

@@ -88,7 +88,7 @@ internal sealed partial class AggregateMeter : IDisposable
                 var description = Describe(series.Name, statistics[i]);
                 if (statistics[i] == AggregateStatistic.Count)
                 {
-                    var unit = AggregateMetricNames.IsEventCount(series.Name, series.Unit) ? series.Unit : "{value}";
+                    var unit = AggregateMetricNames.IsCountMetric(series.Name, series.Unit) ? series.Unit : "{value}";
                     _meter.CreateObservableGauge(names[i], () => ObserveCount(slot), unit, description);
                 }
                 else

@@ -46,9 +46,10 @@ public sealed class ExportOptions
 
     /// <summary>
     /// Most series one exported metric carries per collection. Aggregates arrive already capped by the core; this only
-    /// sizes the SDK's per-instrument storage, and must be at least the core's cap plus its overflow series.
+    /// sizes the SDK's per-instrument storage, and must be at least <c>Ingestion:MaxSeriesPerMetric</c> + 1 (the
+    /// overflow series), or the SDK folds the excess into its own overflow point and the numbers stop being exact.
     /// </summary>
-    public int MaxSeriesPerMetric { get; set; } = 2_000;
+    public int MaxSeriesPerMetric { get; set; } = 2_048;
 
     /// <summary>Filled from <see cref="ConnectionStringKey"/>, never from the <c>Export</c> section. Never logged.</summary>
     public string? ConnectionString { get; set; }
