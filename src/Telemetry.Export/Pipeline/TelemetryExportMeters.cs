@@ -15,5 +15,7 @@ public static class TelemetryExportMeters
 
     public const string AggregatesFoldedMetricName = "telemetry.export.aggregates.folded";
 
+    public const string SeriesOverflowedMetricName = "telemetry.export.series.overflowed";
+
     public const string AggregatesPendingMetricName = "telemetry.export.aggregates.pending";
 }

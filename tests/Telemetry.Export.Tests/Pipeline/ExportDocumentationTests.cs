@@ -27,6 +27,7 @@ public sealed class ExportDocumentationTests
         Assert.Contains(TelemetryExportMeters.AggregatesDroppedMetricName, guide, StringComparison.Ordinal);
         Assert.Contains(TelemetryExportMeters.AggregatesFoldedMetricName, guide, StringComparison.Ordinal);
         Assert.Contains(TelemetryExportMeters.AggregatesPendingMetricName, guide, StringComparison.Ordinal);
+        Assert.Contains(TelemetryExportMeters.SeriesOverflowedMetricName, guide, StringComparison.Ordinal);
         Assert.Contains("customMetrics", guide, StringComparison.Ordinal);
         Assert.Contains("| where name startswith \"kafka.eventbus\"", guide, StringComparison.Ordinal);
     }
