@@ -29,9 +29,11 @@ public sealed class Distribution : IEquatable<Distribution>
 
     public static long ToMicros(double value) => checked((long)Math.Round(value * Scale, MidpointRounding.AwayFromZero));
 
-    public void Record(double value)
+    public void Record(double value) => RecordMicros(ToMicros(value));
+
+    /// <summary>Records a value already in micro-units (the processing path stores micros, so it skips the round trip).</summary>
+    internal void RecordMicros(long micros)
     {
-        var micros = ToMicros(value);
         Count++;
         SumMicros += micros;
         if (micros < MinMicros)

@@ -1,0 +1,753 @@
+using System.Text.Json;
+using Telemetry.Domain.Aggregation;
+using Telemetry.Domain.Catalog;
+using Telemetry.Domain.Processing;
+
+namespace Telemetry.Domain.Ingestion;
+
+/// <summary>
+/// Decodes and validates one envelope (docs/envelope.md) with <see cref="Utf8JsonReader"/>, straight from the
+/// record's bytes. A valid envelope of a known event allocates nothing: names are matched as UTF-8, dimension
+/// values are interned, and the output goes into a reused <see cref="DecodedEvent"/>. Error messages name
+/// fields and limits only, never values, so they can go into DLQ headers and logs.
+/// </summary>
+internal sealed class EnvelopeDecoder
+{
+    public const int SchemaVersion = 1;
+    public const int MaxEventNameBytes = 128;
+    public const int MaxSourceBytes = 256;
+    public const int MaxAttributeChars = 256;
+    private const long MinTimeMs = 946_684_800_000;   // 2000-01-01T00:00:00Z
+    private const long MaxTimeMs = 4_102_444_800_000; // 2100-01-01T00:00:00Z
+
+    // Keeps values inside what a Distribution's micro-unit long can hold, with room for sums.
+    private const double MaxMetricValue = 9e12;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
+
+    private readonly TelemetryCatalog _catalog;
+    private readonly IngestionOptions _options;
+    private readonly DimensionValuePool _pool;
+    private readonly GenericEventRegistry _generic;
+
+    public EnvelopeDecoder(TelemetryCatalog catalog, IngestionOptions options, DimensionValuePool pool, GenericEventRegistry generic)
+    {
+        _catalog = catalog;
+        _options = options;
+        _pool = pool;
+        _generic = generic;
+    }
+
+    /// <summary>Decodes <paramref name="json"/> into <paramref name="e"/>; returns <see cref="EnvelopeError.None"/> when valid.</summary>
+    /// <param name="json">The record value.</param>
+    /// <param name="recordTimestampMs">The Kafka record's timestamp (Unix ms), or 0 if unknown; bounds how far ahead event time may be.</param>
+    /// <param name="e">Reset and filled.</param>
+    /// <param name="capture">Also keep source, reason and attributes (to build a notable event; allocates).</param>
+    public EnvelopeError Decode(ReadOnlySpan<byte> json, long recordTimestampMs, DecodedEvent e, bool capture = false)
+    {
+        e.Reset();
+        if (json.Length > _options.MaxEnvelopeBytes)
+        {
+            return Fail(e, EnvelopeError.Oversized, $"The envelope has more than {_options.MaxEnvelopeBytes} bytes (Ingestion:MaxEnvelopeBytes).");
+        }
+
+        try
+        {
+            return DecodeCore(json, recordTimestampMs, e, capture);
+        }
+        catch (JsonException ex)
+        {
+            return Fail(e, EnvelopeError.NotJson, $"Not well-formed JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine}).");
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader throws this for invalid UTF-8 inside a string it is asked to transcode.
+            return Fail(e, EnvelopeError.NotJson, "A string is not valid UTF-8.");
+        }
+    }
+
+    private EnvelopeError DecodeCore(ReadOnlySpan<byte> json, long recordTimestampMs, DecodedEvent e, bool capture)
+    {
+        var r = new Utf8JsonReader(json, ReaderOptions);
+        if (!r.Read())
+        {
+            return Fail(e, EnvelopeError.NotJson, "The record is empty.");
+        }
+
+        if (r.TokenType != JsonTokenType.StartObject)
+        {
+            r.Skip();
+            return Fail(e, EnvelopeError.WrongType, "The envelope must be a JSON object.");
+        }
+
+        // Keys may come in any order, and measurements need the event: one pass notes where each field is,
+        // then each is read from a copy of the reader positioned on its value.
+        Utf8JsonReader schema = default, name = default, time = default, unit = default, source = default, measurements = default, metadata = default;
+        bool hasSchema = false, hasName = false, hasTime = false, hasUnit = false, hasSource = false, hasMeasurements = false, hasMetadata = false;
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            if (r.ValueTextEquals("schema"u8))
+            {
+                r.Read();
+                schema = r;
+                hasSchema = true;
+            }
+            else if (r.ValueTextEquals("event"u8))
+            {
+                r.Read();
+                name = r;
+                hasName = true;
+            }
+            else if (r.ValueTextEquals("time"u8))
+            {
+                r.Read();
+                time = r;
+                hasTime = true;
+            }
+            else if (r.ValueTextEquals("time_unit"u8))
+            {
+                r.Read();
+                unit = r;
+                hasUnit = true;
+            }
+            else if (r.ValueTextEquals("source"u8))
+            {
+                r.Read();
+                source = r;
+                hasSource = true;
+            }
+            else if (r.ValueTextEquals("measurements"u8))
+            {
+                r.Read();
+                measurements = r;
+                hasMeasurements = true;
+            }
+            else if (r.ValueTextEquals("metadata"u8))
+            {
+                r.Read();
+                metadata = r;
+                hasMetadata = true;
+            }
+            else
+            {
+                // Unknown top-level keys are ignored: later producers may add some.
+                r.Read();
+            }
+
+            r.Skip();
+        }
+
+        // Throws on trailing content after the object.
+        r.Read();
+
+        if (!hasSchema)
+        {
+            return Missing(e, "schema");
+        }
+
+        if (schema.TokenType != JsonTokenType.Number)
+        {
+            return Fail(e, EnvelopeError.WrongType, "schema must be a number.");
+        }
+
+        if (!schema.TryGetInt32(out var version) || version != SchemaVersion)
+        {
+            return Fail(e, EnvelopeError.WrongSchemaVersion, $"schema must be {SchemaVersion}.");
+        }
+
+        if (!hasName)
+        {
+            return Missing(e, "event");
+        }
+
+        var error = ResolveEvent(ref name, e);
+        if (error != EnvelopeError.None)
+        {
+            return error;
+        }
+
+        if (!hasTime)
+        {
+            return Missing(e, "time");
+        }
+
+        error = ReadTime(ref time, recordTimestampMs, e);
+        if (error != EnvelopeError.None)
+        {
+            return error;
+        }
+
+        var definition = e.Definition!;
+        e.TimeUnit = definition.DefaultTimeUnit;
+        if (hasUnit)
+        {
+            error = ReadTimeUnit(ref unit, e);
+            if (error != EnvelopeError.None)
+            {
+                return error;
+            }
+        }
+
+        if (!hasSource)
+        {
+            return Missing(e, "source");
+        }
+
+        if (source.TokenType != JsonTokenType.String)
+        {
+            return Fail(e, EnvelopeError.WrongType, "source must be a string.");
+        }
+
+        if (source.ValueSpan.Length > MaxSourceBytes)
+        {
+            return Fail(e, EnvelopeError.Oversized, $"source is longer than {MaxSourceBytes} bytes.");
+        }
+
+        if (capture)
+        {
+            e.Source = source.GetString();
+        }
+
+        e.AddObservation(definition.CountMetric, definition.CountMetricSlots, 1);
+        if (hasMeasurements)
+        {
+            error = ReadFields(ref measurements, e, "measurements", capture);
+            if (error != EnvelopeError.None)
+            {
+                return error;
+            }
+        }
+
+        if (hasMetadata)
+        {
+            error = ReadFields(ref metadata, e, "metadata", capture);
+            if (error != EnvelopeError.None)
+            {
+                return error;
+            }
+        }
+
+        var missing = definition.RequiredMask & ~e.Seen;
+        if (missing != 0)
+        {
+            return Missing(e, definition.Fields[System.Numerics.BitOperations.TrailingZeroCount(missing)].Name);
+        }
+
+        ApplyNotableRules(definition, e);
+        return EnvelopeError.None;
+    }
+
+    private EnvelopeError ResolveEvent(ref Utf8JsonReader name, DecodedEvent e)
+    {
+        Span<char> chars = stackalloc char[MaxEventNameBytes];
+        var length = 0;
+        if (name.TokenType == JsonTokenType.String)
+        {
+            if (name.ValueIsEscaped || !AppendName(name.ValueSpan, chars, ref length, allowDots: true))
+            {
+                return BadName(e, name.ValueSpan.Length);
+            }
+        }
+        else if (name.TokenType == JsonTokenType.StartArray)
+        {
+            // The :telemetry list form: ["kafee", "batch", "process_end"] (atoms may arrive as ":kafee").
+            while (name.Read() && name.TokenType != JsonTokenType.EndArray)
+            {
+                if (name.TokenType != JsonTokenType.String)
+                {
+                    return Fail(e, EnvelopeError.WrongType, "event must be a string or a list of strings.");
+                }
+
+                var segment = name.ValueSpan;
+                if (segment.Length > 0 && segment[0] == ':')
+                {
+                    segment = segment[1..];
+                }
+
+                if (length > 0)
+                {
+                    if (length >= chars.Length)
+                    {
+                        return BadName(e, MaxEventNameBytes + 1);
+                    }
+
+                    chars[length++] = '.';
+                }
+
+                if (segment.IsEmpty || name.ValueIsEscaped || !AppendName(segment, chars, ref length, allowDots: false))
+                {
+                    return BadName(e, length + segment.Length);
+                }
+            }
+        }
+        else
+        {
+            return Fail(e, EnvelopeError.WrongType, "event must be a string or a list of strings.");
+        }
+
+        var text = chars[..length];
+        if (!IsDottedIdentifier(text))
+        {
+            return Fail(e, EnvelopeError.UnknownEvent, "event must be at least two dot-separated lowercase identifiers.");
+        }
+
+        if (_catalog.TryFind(text, out var definition))
+        {
+            e.Definition = definition;
+            return EnvelopeError.None;
+        }
+
+        if (_options.UnknownEvents == UnknownEventPolicy.Reject)
+        {
+            return Fail(e, EnvelopeError.UnknownEvent, "The event is not in the catalog (Ingestion:UnknownEvents is reject).");
+        }
+
+        var generic = _generic.GetOrAdd(text);
+        if (generic is null)
+        {
+            return Fail(e, EnvelopeError.UnknownEvent, $"More than {_options.MaxUnknownEvents} distinct unknown events (Ingestion:MaxUnknownEvents).");
+        }
+
+        e.Definition = generic;
+        return EnvelopeError.None;
+    }
+
+    private static EnvelopeError BadName(DecodedEvent e, int length) => length > MaxEventNameBytes
+        ? Fail(e, EnvelopeError.Oversized, $"event is longer than {MaxEventNameBytes} bytes.")
+        : Fail(e, EnvelopeError.UnknownEvent, "event must be at least two dot-separated lowercase identifiers.");
+
+    private static bool AppendName(ReadOnlySpan<byte> utf8, Span<char> chars, ref int length, bool allowDots)
+    {
+        if (length + utf8.Length > chars.Length)
+        {
+            return false;
+        }
+
+        foreach (var b in utf8)
+        {
+            if (!(IsIdentifierByte(b) || (allowDots && b == '.')))
+            {
+                return false;
+            }
+
+            chars[length++] = (char)b;
+        }
+
+        return true;
+    }
+
+    private static bool IsIdentifierByte(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'_';
+
+    private static bool IsDottedIdentifier(ReadOnlySpan<char> name)
+    {
+        var segments = 0;
+        var segmentLength = 0;
+        foreach (var c in name)
+        {
+            if (c == '.')
+            {
+                if (segmentLength == 0)
+                {
+                    return false;
+                }
+
+                segments++;
+                segmentLength = 0;
+            }
+            else
+            {
+                segmentLength++;
+            }
+        }
+
+        return segmentLength > 0 && segments >= 1;
+    }
+
+    private EnvelopeError ReadTime(ref Utf8JsonReader time, long recordTimestampMs, DecodedEvent e)
+    {
+        long ms;
+        if (time.TokenType == JsonTokenType.String)
+        {
+            if (time.ValueIsEscaped || !Rfc3339.TryParseUnixMilliseconds(time.ValueSpan, out ms))
+            {
+                return Fail(e, EnvelopeError.WrongType, "time must be an RFC 3339 date-time or epoch milliseconds.");
+            }
+        }
+        else if (time.TokenType == JsonTokenType.Number)
+        {
+            if (!time.TryGetInt64(out ms))
+            {
+                if (!time.TryGetDouble(out var d) || d is < MinTimeMs or > MaxTimeMs)
+                {
+                    return Fail(e, EnvelopeError.OutOfRange, "time must lie between 2000-01-01 and 2100-01-01.");
+                }
+
+                ms = (long)Math.Floor(d);
+            }
+        }
+        else
+        {
+            return Fail(e, EnvelopeError.WrongType, "time must be an RFC 3339 date-time or epoch milliseconds.");
+        }
+
+        if (ms is < MinTimeMs or >= MaxTimeMs)
+        {
+            return Fail(e, EnvelopeError.OutOfRange, "time must lie between 2000-01-01 and 2100-01-01.");
+        }
+
+        if (recordTimestampMs > 0 && ms > recordTimestampMs + _options.MaxFutureSkewSeconds * 1000L)
+        {
+            return Fail(e, EnvelopeError.OutOfRange, $"time is more than {_options.MaxFutureSkewSeconds} s after the record's timestamp (Ingestion:MaxFutureSkewSeconds).");
+        }
+
+        e.TimeUnixMs = ms;
+        return EnvelopeError.None;
+    }
+
+    private static EnvelopeError ReadTimeUnit(ref Utf8JsonReader unit, DecodedEvent e)
+    {
+        if (unit.TokenType != JsonTokenType.String)
+        {
+            return Fail(e, EnvelopeError.WrongType, "time_unit must be a string.");
+        }
+
+        var s = unit.ValueSpan;
+        EnvelopeTimeUnit? parsed = s.SequenceEqual("native"u8) ? EnvelopeTimeUnit.Native
+            : s.SequenceEqual("nanosecond"u8) ? EnvelopeTimeUnit.Nanosecond
+            : s.SequenceEqual("microsecond"u8) ? EnvelopeTimeUnit.Microsecond
+            : s.SequenceEqual("millisecond"u8) ? EnvelopeTimeUnit.Millisecond
+            : s.SequenceEqual("second"u8) ? EnvelopeTimeUnit.Second
+            : null;
+        if (parsed is null)
+        {
+            return Fail(e, EnvelopeError.OutOfRange, "time_unit must be native, nanosecond, microsecond, millisecond or second.");
+        }
+
+        e.TimeUnit = parsed.Value;
+        return EnvelopeError.None;
+    }
+
+    private EnvelopeError ReadFields(ref Utf8JsonReader r, DecodedEvent e, string where, bool capture)
+    {
+        if (r.TokenType != JsonTokenType.StartObject)
+        {
+            return Fail(e, EnvelopeError.WrongType, $"{where} must be an object.");
+        }
+
+        var definition = e.Definition!;
+        var isMeasurements = where == "measurements";
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Find(definition, ref r);
+            if (field is null && definition.IsGeneric && isMeasurements)
+            {
+                var error = ResolveGenericMeasurement(definition, ref r, e, out field);
+                if (error != EnvelopeError.None)
+                {
+                    return error;
+                }
+            }
+
+            r.Read();
+            if (field is null || (field.Index >= 0 && (e.Seen & (1UL << field.Index)) != 0) || (field.Use & FieldUse.Payload) != 0)
+            {
+                // Unknown fields, repeats and payloads are skipped unread.
+                r.Skip();
+                continue;
+            }
+
+            if (r.TokenType == JsonTokenType.Null)
+            {
+                // Elixir's nil (exit_code: nil, device: nil): the same as absent.
+                continue;
+            }
+
+            var error2 = ReadField(field, ref r, e, capture);
+            if (error2 != EnvelopeError.None)
+            {
+                return error2;
+            }
+        }
+
+        return EnvelopeError.None;
+    }
+
+    private static FieldDefinition? Find(EventDefinition definition, ref Utf8JsonReader r)
+    {
+        var fields = definition.Fields;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (r.ValueTextEquals(fields[i].Utf8Name))
+            {
+                return fields[i];
+            }
+        }
+
+        return null;
+    }
+
+    private EnvelopeError ResolveGenericMeasurement(EventDefinition definition, ref Utf8JsonReader r, DecodedEvent e, out FieldDefinition? field)
+    {
+        field = null;
+        var name = r.ValueSpan;
+        if (r.ValueIsEscaped || name.IsEmpty || name.Length > 64)
+        {
+            return EnvelopeError.None;
+        }
+
+        Span<char> chars = stackalloc char[64];
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (!IsIdentifierByte(name[i]))
+            {
+                // Not an identifier: cannot become part of a metric name; skipped.
+                return EnvelopeError.None;
+            }
+
+            chars[i] = (char)name[i];
+        }
+
+        var peek = r;
+        peek.Read();
+        if (peek.TokenType is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null)
+        {
+            return EnvelopeError.None;
+        }
+
+        if (peek.TokenType != JsonTokenType.Number)
+        {
+            return Fail(e, EnvelopeError.WrongType, "measurements must be numbers or booleans.");
+        }
+
+        field = _generic.Measurement(definition, chars[..name.Length]);
+        if (field is null)
+        {
+            return Fail(e, EnvelopeError.Oversized, $"An unknown event may carry at most {GenericEventRegistry.MaxMeasurementsPerEvent} distinct measurements.");
+        }
+
+        return EnvelopeError.None;
+    }
+
+    private EnvelopeError ReadField(FieldDefinition field, ref Utf8JsonReader r, DecodedEvent e, bool capture)
+    {
+        if (field.Index >= 0)
+        {
+            e.Seen |= 1UL << field.Index;
+        }
+
+        switch (field.Type)
+        {
+            case FieldType.Number:
+            case FieldType.Integer:
+                if (r.TokenType != JsonTokenType.Number)
+                {
+                    return WrongType(e, field, "a number");
+                }
+
+                if (!r.TryGetDouble(out var value) || (field.Type == FieldType.Integer && value != Math.Floor(value)))
+                {
+                    return WrongType(e, field, field.Type == FieldType.Integer ? "an integer" : "a number");
+                }
+
+                if (value < field.Minimum)
+                {
+                    return Fail(e, EnvelopeError.OutOfRange, $"{field.Name} must be at least {field.Minimum}.");
+                }
+
+                var converted = field.ToMetricUnit(value, e.TimeUnit);
+                if (Math.Abs(converted) > MaxMetricValue)
+                {
+                    return Fail(e, EnvelopeError.OutOfRange, $"{field.Name} is too large.");
+                }
+
+                if (field.Index >= 0)
+                {
+                    e.FieldValues[field.Index] = converted;
+                }
+
+                if (field.Metric is not null)
+                {
+                    if (e.ObservationCount >= DecodedEvent.MaxObservations)
+                    {
+                        return Fail(e, EnvelopeError.Oversized, "Too many measurements.");
+                    }
+
+                    e.AddObservation(field.Metric, field.MetricSlots, converted);
+                }
+
+                if (field.IsDuration && e.DurationMs is null)
+                {
+                    e.DurationMs = converted;
+                }
+
+                if (field.DimensionSlot >= 0)
+                {
+                    e.Dimensions[field.DimensionSlot] = _pool.Intern(r.ValueSpan);
+                }
+
+                break;
+
+            case FieldType.Boolean:
+                if (r.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                {
+                    return WrongType(e, field, "a boolean");
+                }
+
+                if (field.DimensionSlot >= 0)
+                {
+                    e.Dimensions[field.DimensionSlot] = r.TokenType == JsonTokenType.True ? "true" : "false";
+                }
+
+                break;
+
+            case FieldType.String:
+                if (r.TokenType != JsonTokenType.String)
+                {
+                    return WrongType(e, field, "a string");
+                }
+
+                SetDimension(field, ref r, e);
+                break;
+
+            case FieldType.Scalar:
+                if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    r.Skip();
+                    return WrongType(e, field, "a string, number or boolean");
+                }
+
+                SetDimension(field, ref r, e);
+                break;
+
+            default:
+                r.Skip();
+                return EnvelopeError.None;
+        }
+
+        if (capture && (field.Use & (FieldUse.Attribute | FieldUse.Reason | FieldUse.Dimension)) != 0)
+        {
+            Capture(field, ref r, e);
+        }
+
+        return EnvelopeError.None;
+    }
+
+    private void SetDimension(FieldDefinition field, ref Utf8JsonReader r, DecodedEvent e)
+    {
+        if (field.DimensionSlot < 0)
+        {
+            return;
+        }
+
+        e.Dimensions[field.DimensionSlot] = r.TokenType switch
+        {
+            JsonTokenType.True => "true",
+            JsonTokenType.False => "false",
+            JsonTokenType.String when r.ValueIsEscaped => _pool.Intern(Unescape(ref r)),
+            _ => _pool.Intern(r.ValueSpan),
+        };
+    }
+
+    private static string Unescape(ref Utf8JsonReader r)
+    {
+        var s = r.GetString() ?? string.Empty;
+        return s.Length > DimensionValuePool.MaxValueChars * 4 ? s[..(DimensionValuePool.MaxValueChars * 4)] : s;
+    }
+
+    private static void Capture(FieldDefinition field, ref Utf8JsonReader r, DecodedEvent e)
+    {
+        string text = r.TokenType switch
+        {
+            JsonTokenType.String => r.GetString() ?? string.Empty,
+            JsonTokenType.True => "true",
+            JsonTokenType.False => "false",
+            _ => DimensionValuePool.Decode(r.ValueSpan),
+        };
+        if (text.Length > MaxAttributeChars)
+        {
+            text = text[..MaxAttributeChars];
+        }
+
+        if ((field.Use & FieldUse.Reason) != 0 && e.Reason is null)
+        {
+            e.Reason = text;
+        }
+
+        if ((field.Use & FieldUse.Attribute) != 0)
+        {
+            (e.Attributes ??= new Dictionary<string, string>(StringComparer.Ordinal))[field.Name] = text;
+        }
+    }
+
+    private void ApplyNotableRules(EventDefinition definition, DecodedEvent e)
+    {
+        foreach (var rule in definition.NotableRules)
+        {
+            var fires = rule.Trigger switch
+            {
+                NotableTrigger.Always => true,
+                NotableTrigger.FieldPresent => (e.Seen & (1UL << rule.Field!.Index)) != 0,
+                NotableTrigger.FieldEquals => Contains(rule.Values, e.Dimensions[rule.Field!.DimensionSlot]),
+                NotableTrigger.Slow => (e.Seen & (1UL << rule.Field!.Index)) != 0 && e.FieldValues[rule.Field.Index] > Threshold(rule.Field.Slow),
+                _ => false,
+            };
+            if (fires)
+            {
+                e.AddNotable(rule.Kind);
+            }
+        }
+    }
+
+    private double Threshold(SlowCheck slow) => slow == SlowCheck.NetworkOperation ? _options.SlowNetworkOperationThresholdMs : _options.SlowEventThresholdMs;
+
+    private static bool Contains(System.Collections.Immutable.ImmutableArray<string> values, string? value)
+    {
+        if (value is null)
+        {
+            return false;
+        }
+
+        foreach (var v in values)
+        {
+            if (string.Equals(v, value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static EnvelopeError Missing(DecodedEvent e, string field) => Fail(e, EnvelopeError.MissingField, $"{field} is required.");
+
+    private static EnvelopeError WrongType(DecodedEvent e, FieldDefinition field, string expected) =>
+        Fail(e, EnvelopeError.WrongType, $"{field.Name} must be {expected}.");
+
+    private static EnvelopeError Fail(DecodedEvent e, EnvelopeError error, string message)
+    {
+        e.Error = error;
+        e.ErrorMessage = message;
+        return error;
+    }
+
+    /// <summary>The attributes a notable event of this decoded envelope carries: dimensions, attribute fields, source.</summary>
+    internal static Dictionary<string, string> NotableAttributes(DecodedEvent e)
+    {
+        var attributes = e.Attributes ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        var definition = e.Definition!;
+        for (var i = 0; i < definition.DimensionKeys.Length; i++)
+        {
+            if (e.Dimensions[i] is { } value)
+            {
+                attributes[definition.DimensionKeys[i]] = value;
+            }
+        }
+
+        if (e.Source is not null)
+        {
+            attributes["source"] = e.Source;
+        }
+
+        return attributes;
+    }
+}

@@ -1,0 +1,278 @@
+using Telemetry.Domain.Aggregation;
+using Telemetry.Domain.Catalog;
+using Telemetry.Domain.Ingestion;
+
+namespace Telemetry.Domain.Processing;
+
+/// <summary>
+/// Decodes, validates and aggregates the telemetry records of ONE Kafka partition, batch by batch.
+/// <para>
+/// A host keeps one instance per assigned partition (it is not thread-safe) and for each batch:
+/// <list type="number">
+/// <item><see cref="Decode"/> the batch's records, in offset order;</item>
+/// <item>sends every <see cref="RecordOutcome.IsMalformed"/> record to the DLQ at once;</item>
+/// <item><see cref="TelemetryBatch.Exclude"/>s any other record it dead-letters or gives up on;</item>
+/// <item>calls <see cref="TelemetryBatch.Finalise"/> for the offsets it is about to commit and hands the result to its
+/// <see cref="IAggregateSink"/>s before committing.</item>
+/// </list>
+/// The processor reuses its buffers, so steady-state decoding allocates nothing per record; the flip side is that a
+/// batch (and the aggregates finalised from it) is valid only until the next <see cref="Decode"/> call.
+/// </para>
+/// </summary>
+public sealed class TelemetryPartitionProcessor
+{
+    private readonly IngestionOptions _options;
+    private readonly TelemetryCatalog _catalog;
+    private readonly EnvelopeDecoder _decoder;
+    private readonly DecodedEvent _event = new();
+    private readonly DecodedEvent _captureEvent = new();
+    private readonly SeriesRegistry _registry = new();
+    private readonly SeriesAdmission _admission;
+    private readonly GenericEventRegistry _generic;
+    private readonly int[] _latenessSeries = new int[Enum.GetValues<TelemetryFamily>().Length];
+    private readonly long _allowedLatenessMs;
+
+    private RecordEntry[] _records = new RecordEntry[256];
+    private RecordOutcome[] _outcomes = new RecordOutcome[256];
+    private ObservationEntry[] _observations = new ObservationEntry[1024];
+    private int _recordCount;
+    private int _observationCount;
+    private int _generation;
+    private long _maxEventTimeMs = long.MinValue;
+    private IReadOnlyList<ConsumedRecord> _source = [];
+
+    /// <param name="topic">The partition's topic.</param>
+    /// <param name="partition">The partition number.</param>
+    /// <param name="options">Validated <c>Ingestion</c> settings.</param>
+    /// <param name="catalog">The event catalog; <see cref="TelemetryCatalog.Default"/> when null.</param>
+    public TelemetryPartitionProcessor(string topic, int partition, IngestionOptions options, TelemetryCatalog? catalog = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(options);
+        IngestionOptionsValidator.ThrowIfInvalid(options);
+        Topic = topic;
+        Partition = partition;
+        _options = options;
+        _catalog = catalog ?? TelemetryCatalog.Default;
+        _generic = new GenericEventRegistry(_catalog, options.MaxUnknownEvents);
+        _decoder = new EnvelopeDecoder(_catalog, options, new DimensionValuePool(), _generic);
+        _admission = new SeriesAdmission(options.MaxSeriesPerMetric);
+        _allowedLatenessMs = options.AllowedLatenessSeconds * 1000L;
+        Array.Fill(_latenessSeries, -1);
+    }
+
+    public string Topic { get; }
+
+    public int Partition { get; }
+
+    public TelemetryCatalog Catalog => _catalog;
+
+    /// <summary>The newest event time seen (Unix ms); lateness is measured against it.</summary>
+    public long MaxEventTimeUnixMs => _maxEventTimeMs;
+
+    /// <summary>
+    /// Decodes and validates every record, and records its observations for aggregation. Records must belong to
+    /// this processor's topic and partition and come in ascending offset order. Invalidates the previous batch.
+    /// </summary>
+    public TelemetryBatch Decode(IReadOnlyList<ConsumedRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        _generation++;
+        _recordCount = 0;
+        _observationCount = 0;
+        _source = records;
+        EnsureRecordCapacity(records.Count);
+        var stats = default(TelemetryBatch.Statistics);
+        var previousOffset = long.MinValue;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            if (!string.Equals(record.Topic, Topic, StringComparison.Ordinal) || record.Partition != Partition)
+            {
+                throw new ArgumentException($"Record {record.Topic}/{record.Partition}/{record.Offset} does not belong to {Topic}/{Partition}.", nameof(records));
+            }
+
+            if (record.Offset <= previousOffset)
+            {
+                throw new ArgumentException($"Offsets must ascend: {record.Offset} follows {previousOffset}.", nameof(records));
+            }
+
+            previousOffset = record.Offset;
+            DecodeOne(record, ref stats);
+        }
+
+        _admission.Prune(MinuteAggregator.MinuteOf(_maxEventTimeMs == long.MinValue ? 0 : _maxEventTimeMs));
+        return new TelemetryBatch(this, _generation, stats);
+    }
+
+    private void DecodeOne(ConsumedRecord record, ref TelemetryBatch.Statistics stats)
+    {
+        var index = _recordCount++;
+        var e = _event;
+        var error = _decoder.Decode(record.Value.Span, record.Timestamp.ToUnixTimeMilliseconds(), e);
+        _outcomes[index] = new RecordOutcome(record.Offset, error, e.ErrorMessage);
+        ref var entry = ref _records[index];
+        entry = new RecordEntry { Offset = record.Offset, ObservationStart = _observationCount, Counted = error == EnvelopeError.None };
+        if (error != EnvelopeError.None)
+        {
+            stats.Malformed++;
+            return;
+        }
+
+        var minute = MinuteAggregator.MinuteOf(e.TimeUnixMs);
+        entry.Minute = minute;
+        EnsureObservationCapacity(e.ObservationCount + 1);
+        for (var i = 0; i < e.ObservationCount; i++)
+        {
+            ref readonly var o = ref e.Observations[i];
+            var series = Resolve(o.Metric, o.Slots, e.Dimensions, minute, ref stats);
+            _observations[_observationCount++] = new ObservationEntry(series, Distribution.ToMicros(o.Value));
+        }
+
+        if (e.TimeUnixMs > _maxEventTimeMs)
+        {
+            _maxEventTimeMs = e.TimeUnixMs;
+        }
+        else if (e.TimeUnixMs < _maxEventTimeMs - _allowedLatenessMs)
+        {
+            // Late: it still counts in its own minute (sinks merge into that window); its lateness is recorded there too.
+            stats.Late++;
+            _observations[_observationCount++] = new ObservationEntry(LatenessSeries(e.Definition!.Family), Distribution.ToMicros(_maxEventTimeMs - e.TimeUnixMs));
+        }
+
+        entry.ObservationCount = _observationCount - entry.ObservationStart;
+        for (var i = 0; i < e.NotableCount; i++)
+        {
+            entry.NotableKinds |= (ushort)(1 << (int)e.NotableKinds[i]);
+        }
+    }
+
+    private int Resolve(MetricDefinition metric, int[] slots, string?[] dimensions, long minute, ref TelemetryBatch.Statistics stats)
+    {
+        var id = _registry.Find(metric, slots, dimensions, out var key);
+        if (id < 0)
+        {
+            id = _admission.IsFull(metric.Id, minute) ? -1 : _registry.Add(metric, key);
+        }
+
+        if (id >= 0 && _admission.TryAdmit(id, metric.Id, minute))
+        {
+            return id;
+        }
+
+        stats.Overflowed++;
+        return _registry.Overflow(metric);
+    }
+
+    private int LatenessSeries(TelemetryFamily family)
+    {
+        ref var id = ref _latenessSeries[(int)family];
+        if (id < 0)
+        {
+            var values = new string?[] { family.ToString() };
+            var lateness = _catalog.LatenessMetric;
+            id = _registry.Find(lateness, [0], values, out var key);
+            if (id < 0)
+            {
+                id = _registry.Add(lateness, key);
+            }
+        }
+
+        return id;
+    }
+
+    private void EnsureRecordCapacity(int count)
+    {
+        if (_records.Length < count)
+        {
+            var size = Math.Max(count, _records.Length * 2);
+            _records = new RecordEntry[size];
+            _outcomes = new RecordOutcome[size];
+        }
+    }
+
+    private void EnsureObservationCapacity(int more)
+    {
+        if (_observationCount + more > _observations.Length)
+        {
+            Array.Resize(ref _observations, Math.Max(_observationCount + more, _observations.Length * 2));
+        }
+    }
+
+    internal void EnsureCurrent(int generation)
+    {
+        if (generation != _generation)
+        {
+            throw new InvalidOperationException(
+                $"This batch of {Topic}/{Partition} was superseded by a later Decode call; finish a batch (sinks, commit) before decoding the next.");
+        }
+    }
+
+    internal ReadOnlySpan<RecordOutcome> Outcomes => _outcomes.AsSpan(0, _recordCount);
+
+    internal Span<RecordEntry> Records => _records.AsSpan(0, _recordCount);
+
+    internal IReadOnlyList<MinuteAggregate> Aggregate(long afterOffset, long throughOffset)
+    {
+        var aggregator = new MinuteAggregator();
+        foreach (ref readonly var r in Records)
+        {
+            if (r.Counted && r.Offset > afterOffset && r.Offset <= throughOffset)
+            {
+                for (var i = r.ObservationStart; i < r.ObservationStart + r.ObservationCount; i++)
+                {
+                    aggregator.Add(r.Minute, _observations[i].Series, _observations[i].Micros);
+                }
+            }
+        }
+
+        return aggregator.ToAggregates(_registry);
+    }
+
+    internal IReadOnlyList<NotableEvent> Notables(long afterOffset, long throughOffset)
+    {
+        var result = new List<NotableEvent>();
+        var records = Records;
+        for (var index = 0; index < records.Length; index++)
+        {
+            ref readonly var r = ref records[index];
+            if (!r.Counted || r.NotableKinds == 0 || r.Offset <= afterOffset || r.Offset > throughOffset)
+            {
+                continue;
+            }
+
+            // Notable events are rare: re-decode the record with capture instead of keeping attributes for all.
+            var source = _source[index];
+            var e = _captureEvent;
+            if (_decoder.Decode(source.Value.Span, source.Timestamp.ToUnixTimeMilliseconds(), e, capture: true) != EnvelopeError.None)
+            {
+                continue;
+            }
+
+            var attributes = EnvelopeDecoder.NotableAttributes(e);
+            var origin = $"{source.Topic}/{source.Partition}/{source.Offset}";
+            var time = DateTimeOffset.FromUnixTimeMilliseconds(e.TimeUnixMs);
+            foreach (var kind in Enum.GetValues<NotableEventKind>())
+            {
+                if ((r.NotableKinds & (1 << (int)kind)) != 0)
+                {
+                    result.Add(new NotableEvent(kind, time, e.Definition!.Name, origin, e.Reason, e.DurationMs, attributes));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    internal struct RecordEntry
+    {
+        public long Offset;
+        public long Minute;
+        public int ObservationStart;
+        public int ObservationCount;
+        public bool Counted;
+        public ushort NotableKinds;
+    }
+
+    internal readonly record struct ObservationEntry(int Series, long Micros);
+}

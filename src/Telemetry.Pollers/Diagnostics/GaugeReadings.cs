@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Telemetry.Pollers.Diagnostics;
+
+/// <summary>
+/// The latest value of each poller gauge series. Pollers write after each run; observable gauges read at collection
+/// time. A series a poller no longer sees (a broker now down, a partition gone) is removed, not left frozen.
+/// </summary>
+internal sealed class GaugeReadings
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Measurement<double>>> _series = new(StringComparer.Ordinal);
+
+    public void Set(string instrument, double value, params KeyValuePair<string, object?>[] tags)
+    {
+        var series = _series.GetOrAdd(instrument, static _ => new ConcurrentDictionary<string, Measurement<double>>(StringComparer.Ordinal));
+        series[SeriesKey(tags)] = new Measurement<double>(value, tags);
+    }
+
+    /// <summary>Drops every series of <paramref name="instrument"/> whose attribute <paramref name="key"/> equals <paramref name="value"/>.</summary>
+    public void Remove(string instrument, string key, string value)
+    {
+        if (!_series.TryGetValue(instrument, out var series))
+        {
+            return;
+        }
+
+        foreach (var (seriesKey, measurement) in series)
+        {
+            foreach (var tag in measurement.Tags)
+            {
+                if (tag.Key == key && string.Equals(tag.Value?.ToString(), value, StringComparison.Ordinal))
+                {
+                    series.TryRemove(seriesKey, out _);
+                    break;
+                }
+            }
+        }
+    }
+
+    public IEnumerable<Measurement<double>> Observe(string instrument) =>
+        _series.TryGetValue(instrument, out var series) ? series.Values.ToArray() : [];
+
+    public bool TryGet(string instrument, out double value, params KeyValuePair<string, object?>[] tags)
+    {
+        value = 0;
+        if (_series.TryGetValue(instrument, out var series) && series.TryGetValue(SeriesKey(tags), out var measurement))
+        {
+            value = measurement.Value;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static string SeriesKey(KeyValuePair<string, object?>[] tags) =>
+        string.Join('\u001f', tags.Select(t => t.Key + "=" + t.Value));
+}
