@@ -27,6 +27,11 @@ internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
             errors.Add($"{S}:ConsumerGroup must not be empty.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+        {
+            errors.Add($"{S}:BootstrapServers is required (host:port, comma-separated); only 'demo' runs without it, on an embedded cluster.");
+        }
+
         foreach (var server in KafkaOptions.Split(options.BootstrapServers))
         {
             var colon = server.LastIndexOf(':');

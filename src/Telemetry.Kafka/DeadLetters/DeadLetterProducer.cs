@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telemetry.Domain.Acknowledgement;
 using Telemetry.Kafka.Configuration;
 
 namespace Telemetry.Kafka.DeadLetters;
@@ -108,21 +109,16 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
         foreach (var (key, value) in record.Headers)
         {
             // A re-failed dead letter gets fresh origin and failure headers, not a second set.
-            if (!DeadLetterHeaders.Added.Contains(key))
+            if (!DeadLetterHeaderValues.Added.Contains(key))
             {
                 headers.Add(key, value);
             }
         }
 
-        headers.Add(DeadLetterHeaders.OriginalTopic, DeadLetterHeaders.Text(record.Topic));
-        headers.Add(DeadLetterHeaders.OriginalPartition, DeadLetterHeaders.Number(record.Partition));
-        headers.Add(DeadLetterHeaders.OriginalOffset, DeadLetterHeaders.Number(record.Offset));
-        headers.Add(DeadLetterHeaders.OriginalTimestamp, DeadLetterHeaders.Timestamp(record.Timestamp));
-        headers.Add(DeadLetterHeaders.ConsumerGroup, DeadLetterHeaders.Text(consumerGroup));
-        headers.Add(DeadLetterHeaders.FailureTimestamp, DeadLetterHeaders.Timestamp(failedAt));
-        headers.Add(DeadLetterHeaders.RetryCount, DeadLetterHeaders.Number(letter.RetryCount));
-        headers.Add(DeadLetterHeaders.ErrorKind, DeadLetterHeaders.Text(letter.ErrorKind));
-        headers.Add(DeadLetterHeaders.ErrorMessage, DeadLetterHeaders.BoundedMessage(letter.ErrorMessage));
+        foreach (var (key, value) in DeadLetterHeaders.Create(letter, consumerGroup, failedAt))
+        {
+            headers.Add(key, value);
+        }
 
         return new Message<byte[]?, byte[]>
         {

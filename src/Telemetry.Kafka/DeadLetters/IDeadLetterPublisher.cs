@@ -1,3 +1,5 @@
+using Telemetry.Domain.Acknowledgement;
+
 namespace Telemetry.Kafka.DeadLetters;
 
 /// <summary>Writes dead letters and returns only once the broker confirmed them (the commit waits for this).</summary>
