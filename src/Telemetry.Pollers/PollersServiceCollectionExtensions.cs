@@ -52,26 +52,10 @@ public static class PollersServiceCollectionExtensions
         services.TryAddSingleton(sp => new PollerStateStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.StateTableName));
         services.TryAddSingleton(sp => new LagSampleStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.LagTableName));
 
-        services.TryAddSingleton<ITelemetryPublisher>(sp =>
-        {
-            var bootstrap = sp.GetRequiredService<IConfiguration>()[KafkaBootstrapServersKey];
-            if (string.IsNullOrWhiteSpace(bootstrap))
-            {
-                throw new InvalidOperationException($"{KafkaBootstrapServersKey} is not set: the worker-pool poller publishes its events to Kafka.");
-            }
-
-            return new KafkaTelemetryPublisher(bootstrap, sp.GetRequiredService<IOptions<PollersOptions>>().Value.TelemetryTopic);
-        });
-        services.TryAddSingleton(sp =>
-        {
-            var bootstrap = sp.GetRequiredService<IConfiguration>()[KafkaBootstrapServersKey];
-            if (string.IsNullOrWhiteSpace(bootstrap))
-            {
-                throw new InvalidOperationException($"{KafkaBootstrapServersKey} is not set: the lag poller reads offsets from Kafka.");
-            }
-
-            return new KafkaLagSource(bootstrap);
-        });
+        services.TryAddSingleton<ITelemetryPublisher>(sp => new KafkaTelemetryPublisher(
+            () => BootstrapServers(sp, "the worker-pool poller publishes its events to Kafka"),
+            sp.GetRequiredService<IOptions<PollersOptions>>().Value.TelemetryTopic));
+        services.TryAddSingleton(sp => new KafkaLagSource(() => BootstrapServers(sp, "the lag poller reads offsets from Kafka")));
 
         services.TryAddSingleton(new MqttClientFactory());
         services.TryAddSingleton<SysTopicReader>();
@@ -110,6 +94,12 @@ public static class PollersServiceCollectionExtensions
         services.AddTelemetryPollers();
         services.AddHostedService<PollerScheduler>();
         return services;
+    }
+
+    private static string BootstrapServers(IServiceProvider services, string why)
+    {
+        var bootstrap = services.GetRequiredService<IConfiguration>()[KafkaBootstrapServersKey];
+        return string.IsNullOrWhiteSpace(bootstrap) ? throw new InvalidOperationException($"{KafkaBootstrapServersKey} is not set: {why}.") : bootstrap;
     }
 
     private static TableServiceClient CreateTableService(LedgerOptions ledger)
