@@ -115,7 +115,8 @@ internal sealed class MqttBrokerPoller(
             SetOrRemove(PollerMetricNames.MqttMessagesSentRate, rates.MessagesSent, broker.Name, tag);
             SetOrRemove(PollerMetricNames.MqttBytesReceivedRate, rates.BytesReceived, broker.Name, tag);
             SetOrRemove(PollerMetricNames.MqttBytesSentRate, rates.BytesSent, broker.Name, tag);
-            state = new BrokerState(true, now, snapshot.UptimeSeconds, snapshot.MessagesReceived, snapshot.MessagesSent, snapshot.BytesReceived, snapshot.BytesSent, reconnections);
+            SetOrRemove(PollerMetricNames.MqttMessagesDroppedRate, rates.MessagesDropped, broker.Name, tag);
+            state = new BrokerState(true, now, snapshot.UptimeSeconds, snapshot.MessagesReceived, snapshot.MessagesSent, snapshot.BytesReceived, snapshot.BytesSent, reconnections, snapshot.MessagesDropped);
             logger.LogDebug("MQTT poll of {Broker}: {TopicCount} $SYS topics, rates from {RateSource}", broker.Name, snapshot.TopicCount, rates.FromCounters ? "counters" : "load averages");
         }
         else
@@ -126,7 +127,7 @@ internal sealed class MqttBrokerPoller(
                 readings.Remove(name, PollerMetricNames.BrokerAttribute, broker.Name);
             }
 
-            state = new BrokerState(false, now, previous?.UptimeSeconds, previous?.MessagesReceived, previous?.MessagesSent, previous?.BytesReceived, previous?.BytesSent, reconnections);
+            state = new BrokerState(false, now, previous?.UptimeSeconds, previous?.MessagesReceived, previous?.MessagesSent, previous?.BytesReceived, previous?.BytesSent, reconnections, previous?.MessagesDropped);
             logger.LogWarning("MQTT poll of {Broker} failed: {Reason}", broker.Name, failure);
         }
 
@@ -161,7 +162,7 @@ internal sealed class MqttBrokerPoller(
     [
         PollerMetricNames.MqttClientsConnected, PollerMetricNames.MqttSubscriptions, PollerMetricNames.MqttRetainedMessages,
         PollerMetricNames.MqttUptime, PollerMetricNames.MqttMessagesReceivedRate, PollerMetricNames.MqttMessagesSentRate,
-        PollerMetricNames.MqttBytesReceivedRate, PollerMetricNames.MqttBytesSentRate,
+        PollerMetricNames.MqttBytesReceivedRate, PollerMetricNames.MqttBytesSentRate, PollerMetricNames.MqttMessagesDroppedRate,
     ];
 
     private void SetOrRemove(string instrument, double? value, string broker, KeyValuePair<string, object?> tag)
