@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemetry.Domain.Aggregation;
+using Telemetry.Ledger.LagSamples;
 using Telemetry.Pollers.Diagnostics;
 
 namespace Telemetry.Pollers.Lag;
@@ -19,7 +21,8 @@ internal sealed class ConsumerLagPoller(
     PollerInstruments instruments,
     INotableEventSink notableEvents,
     TimeProvider time,
-    ILogger<ConsumerLagPoller> logger) : IPoller
+    ILogger<ConsumerLagPoller> logger,
+    ILagSampleStore? ledgerSamples = null) : IPoller
 {
     public const string PollerName = "lag";
     public const string StatusChangeEvent = "kafka.consumer.lag.status_changed";
@@ -87,6 +90,13 @@ internal sealed class ConsumerLagPoller(
             // Rows and events record this run even if the deadline fired meanwhile: they are what it observed.
             using var writeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds));
             await store.SaveAsync(group, results, groupStatus, now, writeTimeout.Token).ConfigureAwait(false);
+            if (ledgerSamples is not null)
+            {
+                // The raw observations also go to the ledger's lag-sample table, where its queries read them.
+                var samples = offsets.Select(o => new LagSample(group, o.Topic, o.Partition, now, o.Committed ?? -1, o.HighWatermark)).ToArray();
+                await ledgerSamples.UpsertAsync(samples, writeTimeout.Token).ConfigureAwait(false);
+            }
+
             if (changes.Count > 0)
             {
                 await notableEvents.WriteAsync(changes, writeTimeout.Token).ConfigureAwait(false);
@@ -136,22 +146,20 @@ internal sealed class ConsumerLagPoller(
 
     private void WriteGauges(string group, IReadOnlyList<string> topics, List<PartitionLagState> results, LagStatus groupStatus)
     {
-        var readings = instruments.Readings;
-        foreach (var name in (string[])[PollerMetricNames.ConsumerLag, PollerMetricNames.ConsumerLagSeconds, PollerMetricNames.ConsumerLagSum, PollerMetricNames.ConsumerLagStatus])
-        {
-            readings.Remove(name, PollerMetricNames.ConsumerGroupAttribute, group);
-        }
-
         KeyValuePair<string, object?> groupTag = new(PollerMetricNames.ConsumerGroupAttribute, group);
+        var lag = new List<Measurement<double>>();
+        var seconds = new List<Measurement<double>>();
+        var status = new List<Measurement<double>>();
+        var sums = new List<Measurement<double>>();
         foreach (var r in results)
         {
             // Seed 001's attribute order: partition, consumer group, destination.
             KeyValuePair<string, object?>[] tags = [new(PollerMetricNames.PartitionAttribute, r.Partition), groupTag, new(PollerMetricNames.DestinationAttribute, r.Topic)];
-            readings.Set(PollerMetricNames.ConsumerLag, r.Lag, tags);
-            readings.Set(PollerMetricNames.ConsumerLagStatus, (int)r.Status, tags);
-            if (r.LagSeconds is { } seconds)
+            lag.Add(new(r.Lag, tags));
+            status.Add(new((int)r.Status, tags));
+            if (r.LagSeconds is { } s)
             {
-                readings.Set(PollerMetricNames.ConsumerLagSeconds, seconds, tags);
+                seconds.Add(new(s, tags));
             }
         }
 
@@ -160,11 +168,16 @@ internal sealed class ConsumerLagPoller(
             var inTopic = results.Where(r => r.Topic == topic).ToArray();
             if (inTopic.Length > 0)
             {
-                readings.Set(PollerMetricNames.ConsumerLagSum, inTopic.Sum(r => r.Lag), groupTag, new(PollerMetricNames.DestinationAttribute, topic));
+                sums.Add(new(inTopic.Sum(r => r.Lag), groupTag, new(PollerMetricNames.DestinationAttribute, topic)));
             }
         }
 
-        readings.Set(PollerMetricNames.ConsumerLagStatus, (int)groupStatus, groupTag);
+        status.Add(new((int)groupStatus, groupTag));
+        var readings = instruments.Readings;
+        readings.Replace(PollerMetricNames.ConsumerLag, PollerMetricNames.ConsumerGroupAttribute, group, lag);
+        readings.Replace(PollerMetricNames.ConsumerLagSeconds, PollerMetricNames.ConsumerGroupAttribute, group, seconds);
+        readings.Replace(PollerMetricNames.ConsumerLagSum, PollerMetricNames.ConsumerGroupAttribute, group, sums);
+        readings.Replace(PollerMetricNames.ConsumerLagStatus, PollerMetricNames.ConsumerGroupAttribute, group, status);
     }
 
     private static NotableEvent StatusChanged(string group, string? topic, int? partition, LagStatus before, LagStatus after, DateTimeOffset now)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Telemetry.Domain.Aggregation;
+using Telemetry.Ledger.LagSamples;
 using Telemetry.Pollers.Diagnostics;
 using Telemetry.Pollers.Lag;
 using Telemetry.Pollers.Tests.Infrastructure;
@@ -70,6 +71,10 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
         var (rows, groupStatus) = await host.Services.GetRequiredService<LagSampleStore>().LoadAsync(group, CancellationToken.None);
         Assert.Equal([6L, 0L, 20L], rows.Values.OrderBy(r => r.Partition).Select(r => r.Lag));
         Assert.Equal(LagStatus.Ok, groupStatus);
+
+        // And the raw observation is in the ledger's lag-sample table.
+        var sample = Assert.Single(await host.Services.GetRequiredService<ILagSampleStore>().ReadLatestAsync(group, topic, 0, 5, CancellationToken.None));
+        Assert.Equal((4L, 10L, 6L), (sample.CommittedOffset, sample.EndOffset, sample.Lag));
     }
 
     [Fact]
