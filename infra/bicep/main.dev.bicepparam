@@ -1,0 +1,34 @@
+// Development: Event Hubs (Standard) as the Kafka endpoint, small scale, short retention.
+//   az deployment group create -g rg-telemetry-dev -f infra/bicep/main.bicep -p infra/bicep/main.dev.bicepparam
+using 'main.bicep'
+
+param environmentName = 'dev'
+param baseName = 'telemetry'
+param tags = {
+  owner: 'telemetry-team'
+}
+
+param dotnetVersion = '10.0'
+param instanceMemoryMB = 2048
+param maximumInstanceCount = 10
+
+param storageSku = 'Standard_LRS'
+
+param useEventHubs = true
+param kafkaTopics = [
+  'telemetry'
+]
+param kafkaConsumerGroup = 'telemetry-functions'
+param eventHubsSku = 'Standard'
+param eventHubsCapacity = 1
+param eventHubsPartitionCount = 4
+param eventHubsRetentionInDays = 1
+
+param ackStrategy = 'all_or_nothing'
+
+param logRetentionInDays = 30
+param appInsightsDisableLocalAuth = false
+param actionGroupId = ''
+param alertsEnabled = false
+param keyVaultSoftDeleteRetentionInDays = 7
+param keyVaultPurgeProtection = false

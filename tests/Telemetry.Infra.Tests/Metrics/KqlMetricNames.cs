@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+
+namespace Telemetry.Infra.Tests.Metrics;
+
+/// <summary>
+/// The metric names a KQL query reads: every string literal shaped like one of our metric names
+/// (<c>"kafka.eventbus.consumer.lag"</c>, <c>"snakepit.request.executed.duration.p95"</c>). Dimension keys such as
+/// <c>"messaging.kafka.partition"</c> do not start with a metric family prefix, so they are not taken for metrics;
+/// prefixes used with replace_string end with a dot and are skipped too.
+/// </summary>
+internal static partial class KqlMetricNames
+{
+    public static readonly string[] FamilyPrefixes = ["kafka.eventbus.", "kafee.", "snakepit.", "emqtt.", "event_pipeline.", "telemetry."];
+
+    public static IReadOnlySet<string> In(string query)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match match in StringLiteral().Matches(query))
+        {
+            var literal = match.Groups["text"].Value;
+            if (FamilyPrefixes.Any(p => literal.StartsWith(p, StringComparison.Ordinal)) && MetricShape().IsMatch(literal))
+            {
+                names.Add(literal);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>Keys read as <c>customDimensions["key"]</c>.</summary>
+    public static IReadOnlySet<string> DimensionKeysIn(string query) =>
+        DimensionAccess().Matches(query).Select(m => m.Groups["key"].Value).ToHashSet(StringComparer.Ordinal);
+
+    [GeneratedRegex("\"(?<text>[^\"\\\\]*)\"")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")]
+    private static partial Regex MetricShape();
+
+    [GeneratedRegex("customDimensions\\[\"(?<key>[^\"]+)\"\\]")]
+    private static partial Regex DimensionAccess();
+}
