@@ -3,11 +3,14 @@ using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using Polly;
+using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Diagnostics;
 using Telemetry.Ledger;
+using Telemetry.Ledger.LagSamples;
 using Telemetry.Pollers;
 using Telemetry.Pollers.Diagnostics;
 using Telemetry.Pollers.Lag;
@@ -81,9 +84,18 @@ public static class PollersServiceCollectionExtensions
                 builder.AddTimeout(total / (options.WorkerPoolRetries + 1));
             });
 
-        AddPoller<ConsumerLagPoller>(services, PollerNames.Lag);
-        AddPoller<MqttBrokerPoller>(services, PollerNames.Mqtt);
-        AddPoller<WorkerPoolPoller>(services, PollerNames.WorkerPool);
+        // The pollers are public (the Functions app injects them by type) with internal constructors (their parts are
+        // internal), hence the explicit factories.
+        AddPoller(services, PollerNames.Lag, static sp => new ConsumerLagPoller(
+            Options(sp), sp.GetRequiredService<KafkaLagSource>(), sp.GetRequiredService<LagSampleStore>(), sp.GetRequiredService<PollerInstruments>(),
+            sp.GetRequiredService<INotableEventSink>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConsumerLagPoller>>(),
+            sp.GetService<ILagSampleStore>()));
+        AddPoller(services, PollerNames.Mqtt, static sp => new MqttBrokerPoller(
+            Options(sp), sp.GetRequiredService<SysTopicReader>(), sp.GetRequiredService<PollerStateStore>(), sp.GetRequiredService<PollerInstruments>(),
+            sp.GetRequiredService<INotableEventSink>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttBrokerPoller>>()));
+        AddPoller(services, PollerNames.WorkerPool, static sp => new WorkerPoolPoller(
+            Options(sp), sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ITelemetryPublisher>(), sp.GetRequiredService<PollerStateStore>(),
+            sp.GetRequiredService<PollerInstruments>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WorkerPoolPoller>>()));
         return services;
     }
 
@@ -122,10 +134,12 @@ public static class PollersServiceCollectionExtensions
             $"{LedgerOptions.SectionName}:{nameof(LedgerOptions.ConnectionString)} or {LedgerOptions.SectionName}:{nameof(LedgerOptions.TableServiceUri)} must be set: the pollers keep their state in Table Storage.");
     }
 
-    private static void AddPoller<TPoller>(IServiceCollection services, string name)
+    private static IOptions<PollersOptions> Options(IServiceProvider services) => services.GetRequiredService<IOptions<PollersOptions>>();
+
+    private static void AddPoller<TPoller>(IServiceCollection services, string name, Func<IServiceProvider, TPoller> create)
         where TPoller : class, IPoller
     {
-        services.TryAddSingleton<TPoller>();
+        services.TryAddSingleton(create);
         if (services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(IPoller)))
         {
             return;

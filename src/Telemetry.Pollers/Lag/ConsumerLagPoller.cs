@@ -14,20 +14,39 @@ namespace Telemetry.Pollers.Lag;
 /// (<c>lag_sum</c>), lag in seconds from the partition's (latest offset, time) table, and Burrow's status per partition
 /// and group. Writes the gauges, the lag rows, and a notable event for every status change.
 /// </summary>
-internal sealed class ConsumerLagPoller(
-    IOptions<PollersOptions> options,
-    KafkaLagSource source,
-    LagSampleStore store,
-    PollerInstruments instruments,
-    INotableEventSink notableEvents,
-    TimeProvider time,
-    ILogger<ConsumerLagPoller> logger,
-    ILagSampleStore? ledgerSamples = null) : IPoller
+public sealed class ConsumerLagPoller : IPoller
 {
     public const string PollerName = "lag";
     public const string StatusChangeEvent = "kafka.consumer.lag.status_changed";
 
-    private readonly PollersOptions _options = options.Value;
+    private readonly PollersOptions _options;
+    private readonly KafkaLagSource _source;
+    private readonly LagSampleStore _store;
+    private readonly PollerInstruments _instruments;
+    private readonly INotableEventSink _notableEvents;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ConsumerLagPoller> _logger;
+    private readonly ILagSampleStore? _ledgerSamples;
+
+    internal ConsumerLagPoller(
+        IOptions<PollersOptions> options,
+        KafkaLagSource source,
+        LagSampleStore store,
+        PollerInstruments instruments,
+        INotableEventSink notableEvents,
+        TimeProvider time,
+        ILogger<ConsumerLagPoller> logger,
+        ILagSampleStore? ledgerSamples = null)
+    {
+        _options = options.Value;
+        _source = source;
+        _store = store;
+        _instruments = instruments;
+        _notableEvents = notableEvents;
+        _time = time;
+        _logger = logger;
+        _ledgerSamples = ledgerSamples;
+    }
 
     public string Name => PollerName;
 
@@ -54,11 +73,11 @@ internal sealed class ConsumerLagPoller(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-            var offsetsTask = source.ReadAsync(group, topics, TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token);
-            var previousTask = store.LoadAsync(group, timeout.Token);
+            var offsetsTask = _source.ReadAsync(group, topics, TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token);
+            var previousTask = _store.LoadAsync(group, timeout.Token);
             var offsets = await offsetsTask.ConfigureAwait(false);
             var (previous, previousGroupStatus) = await previousTask.ConfigureAwait(false);
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
 
             var results = new List<PartitionLagState>(offsets.Count);
             var changes = new List<NotableEvent>();
@@ -89,25 +108,25 @@ internal sealed class ConsumerLagPoller(
 
             // Rows and events record this run even if the deadline fired meanwhile: they are what it observed.
             using var writeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-            await store.SaveAsync(group, results, groupStatus, now, writeTimeout.Token).ConfigureAwait(false);
-            if (ledgerSamples is not null)
+            await _store.SaveAsync(group, results, groupStatus, now, writeTimeout.Token).ConfigureAwait(false);
+            if (_ledgerSamples is not null)
             {
                 // The raw observations also go to the ledger's lag-sample table, where its queries read them.
                 var samples = offsets.Select(o => new LagSample(group, o.Topic, o.Partition, now, o.Committed ?? -1, o.HighWatermark)).ToArray();
-                await ledgerSamples.UpsertAsync(samples, writeTimeout.Token).ConfigureAwait(false);
+                await _ledgerSamples.UpsertAsync(samples, writeTimeout.Token).ConfigureAwait(false);
             }
 
             if (changes.Count > 0)
             {
-                await notableEvents.WriteAsync(changes, writeTimeout.Token).ConfigureAwait(false);
+                await _notableEvents.WriteAsync(changes, writeTimeout.Token).ConfigureAwait(false);
             }
 
-            logger.LogDebug("Lag poll of group {ConsumerGroup}: {PartitionCount} partitions, status {Status}", group, results.Count, groupStatus.ToName());
+            _logger.LogDebug("Lag poll of group {ConsumerGroup}: {PartitionCount} partitions, status {Status}", group, results.Count, groupStatus.ToName());
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Lag poll of group {ConsumerGroup} failed", group);
+            _logger.LogWarning(ex, "Lag poll of group {ConsumerGroup} failed", group);
             return $"{group}: {ex.GetType().Name}: {ex.Message}";
         }
         catch (OperationCanceledException)
@@ -173,7 +192,7 @@ internal sealed class ConsumerLagPoller(
         }
 
         status.Add(new((int)groupStatus, groupTag));
-        var readings = instruments.Readings;
+        var readings = _instruments.Readings;
         readings.Replace(PollerMetricNames.ConsumerLag, PollerMetricNames.ConsumerGroupAttribute, group, lag);
         readings.Replace(PollerMetricNames.ConsumerLagSeconds, PollerMetricNames.ConsumerGroupAttribute, group, seconds);
         readings.Replace(PollerMetricNames.ConsumerLagSum, PollerMetricNames.ConsumerGroupAttribute, group, sums);
