@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Telemetry.Pollers.Mqtt;
 
@@ -93,9 +92,9 @@ internal sealed class PollersOptionsValidator(IConfiguration configuration) : IV
 
         // Lag reads offsets from Kafka and worker-pool events are published to it: either needs the Kafka section.
         var needsKafka = groups.Count > 0 || PollersOptions.SplitList(options.WorkerPoolEndpoints).Count > 0;
-        if (needsKafka && string.IsNullOrWhiteSpace(configuration[PollersServiceCollectionExtensions.KafkaBootstrapServersKey]))
+        if (needsKafka && string.IsNullOrWhiteSpace(configuration[KafkaConnection.BootstrapServersKey]))
         {
-            failures.Add($"{PollersServiceCollectionExtensions.KafkaBootstrapServersKey} must be set when {S}:{nameof(options.LagConsumerGroups)} or {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
+            failures.Add($"{KafkaConnection.BootstrapServersKey} must be set when {S}:{nameof(options.LagConsumerGroups)} or {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Identity;
+using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -23,9 +24,6 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class PollersServiceCollectionExtensions
 {
-    /// <summary>Where the Kafka bootstrap servers are read from (the <c>Kafka</c> section's key).</summary>
-    public const string KafkaBootstrapServersKey = "Kafka:BootstrapServers";
-
     /// <summary>
     /// Registers the three pollers (as keyed <see cref="IPoller"/>s, see <see cref="PollerNames"/>, and in
     /// <c>IEnumerable&lt;IPoller&gt;</c>), their options (section <c>Pollers</c>, validated at start), state tables,
@@ -37,7 +35,10 @@ public static class PollersServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        services.AddOptions<PollersOptions>().BindConfiguration(PollersOptions.SectionName).ValidateOnStart();
+        services.AddOptions<PollersOptions>()
+            .BindConfiguration(PollersOptions.SectionName)
+            .PostConfigure<IConfiguration>(UseOwnConsumerByDefault)
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PollersOptions>, PollersOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton(sp => new OwnTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
@@ -56,9 +57,15 @@ public static class PollersServiceCollectionExtensions
         services.TryAddSingleton(sp => new LagSampleStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.LagTableName));
 
         services.TryAddSingleton<ITelemetryPublisher>(sp => new KafkaTelemetryPublisher(
-            () => BootstrapServers(sp, "the worker-pool poller publishes its events to Kafka"),
-            sp.GetRequiredService<IOptions<PollersOptions>>().Value.TelemetryTopic));
-        services.TryAddSingleton(sp => new KafkaLagSource(() => BootstrapServers(sp, "the lag poller reads offsets from Kafka")));
+            () => KafkaConnection.Configure(
+                new ProducerConfig { Acks = Acks.All, ClientId = "telemetry-pollers", MessageTimeoutMs = 10_000, LingerMs = 5 },
+                sp.GetRequiredService<IConfiguration>(),
+                "the worker-pool poller publishes its events to Kafka"),
+            Options(sp).Value.TelemetryTopic));
+        services.TryAddSingleton(sp => new KafkaLagSource(() => KafkaConnection.Configure(
+            new AdminClientConfig { ClientId = "telemetry-lag-poller" },
+            sp.GetRequiredService<IConfiguration>(),
+            "the lag poller reads offsets from Kafka")));
 
         services.TryAddSingleton(new MqttClientFactory());
         services.TryAddSingleton<SysTopicReader>();
@@ -108,12 +115,6 @@ public static class PollersServiceCollectionExtensions
         return services;
     }
 
-    private static string BootstrapServers(IServiceProvider services, string why)
-    {
-        var bootstrap = services.GetRequiredService<IConfiguration>()[KafkaBootstrapServersKey];
-        return string.IsNullOrWhiteSpace(bootstrap) ? throw new InvalidOperationException($"{KafkaBootstrapServersKey} is not set: {why}.") : bootstrap;
-    }
-
     private static TableServiceClient CreateTableService(LedgerOptions ledger)
     {
         if (!string.IsNullOrWhiteSpace(ledger.ConnectionString))
@@ -132,6 +133,29 @@ public static class PollersServiceCollectionExtensions
 
         throw new InvalidOperationException(
             $"{LedgerOptions.SectionName}:{nameof(LedgerOptions.ConnectionString)} or {LedgerOptions.SectionName}:{nameof(LedgerOptions.TableServiceUri)} must be set: the pollers keep their state in Table Storage.");
+    }
+
+    /// <summary>
+    /// Without its own settings, the lag poller watches our own consumer (<c>Kafka:ConsumerGroup</c> on
+    /// <c>Kafka:Topics</c>), and derived events go to the first of <c>Kafka:Topics</c>.
+    /// </summary>
+    private static void UseOwnConsumerByDefault(PollersOptions options, IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(options.LagConsumerGroups) && configuration["Kafka:ConsumerGroup"] is { Length: > 0 } group)
+        {
+            options.LagConsumerGroups = group;
+        }
+
+        var topics = PollersOptions.SplitList(configuration["Kafka:Topics"] ?? "");
+        if (string.IsNullOrWhiteSpace(options.LagTopics) && topics.Count > 0)
+        {
+            options.LagTopics = string.Join(',', topics);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.TelemetryTopic))
+        {
+            options.TelemetryTopic = topics.Count > 0 ? topics[0] : "telemetry";
+        }
     }
 
     private static IOptions<PollersOptions> Options(IServiceProvider services) => services.GetRequiredService<IOptions<PollersOptions>>();

@@ -53,4 +53,24 @@ public sealed class PollersOptionsTests
             ["Pollers:LagSchedule", "Pollers:MqttSchedule", "Pollers:WorkerPoolSchedule"],
             provider.GetServices<IPoller>().Select(p => p.ScheduleKey).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Without_lag_settings_the_lag_poller_watches_our_own_consumer_group_and_topics()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = "127.0.0.1:9092",
+            ["Kafka:ConsumerGroup"] = "telemetry-functions",
+            ["Kafka:Topics"] = "telemetry, telemetry.b",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
+        services.AddTelemetryPollers();
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<PollersOptions>>().Value;
+
+        Assert.Equal("telemetry-functions", options.LagConsumerGroups);
+        Assert.Equal(["telemetry", "telemetry.b"], PollersOptions.SplitList(options.LagTopics));
+        Assert.Equal("telemetry", options.TelemetryTopic);
+    }
 }

@@ -12,14 +12,10 @@ internal sealed class KafkaLagSource : IDisposable
 {
     private readonly Lazy<IAdminClient> _admin;
 
-    /// <param name="bootstrapServers">Read when the first poll needs it, so a host without lag groups needs no Kafka settings.</param>
-    public KafkaLagSource(Func<string> bootstrapServers)
+    /// <param name="config">Called when the first poll needs a client, so a host without lag groups needs no Kafka settings.</param>
+    public KafkaLagSource(Func<AdminClientConfig> config)
     {
-        _admin = new Lazy<IAdminClient>(() => new AdminClientBuilder(new AdminClientConfig
-        {
-            BootstrapServers = bootstrapServers(),
-            ClientId = "telemetry-lag-poller",
-        }).Build());
+        _admin = new Lazy<IAdminClient>(() => new AdminClientBuilder(config()).Build());
     }
 
     public async Task<IReadOnlyList<PartitionOffsets>> ReadAsync(string group, IReadOnlyList<string> topics, TimeSpan timeout, CancellationToken cancellationToken)

@@ -11,18 +11,11 @@ internal sealed class KafkaTelemetryPublisher : ITelemetryPublisher, IDisposable
     private readonly Lazy<IProducer<string, byte[]>> _producer;
     private readonly string _topic;
 
-    /// <param name="bootstrapServers">Read on the first publish, so a host that publishes nothing needs no Kafka settings.</param>
-    public KafkaTelemetryPublisher(Func<string> bootstrapServers, string topic)
+    /// <param name="config">Called on the first publish, so a host that publishes nothing needs no Kafka settings.</param>
+    public KafkaTelemetryPublisher(Func<ProducerConfig> config, string topic)
     {
         _topic = topic;
-        _producer = new Lazy<IProducer<string, byte[]>>(() => new ProducerBuilder<string, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers(),
-            Acks = Acks.All,
-            ClientId = "telemetry-pollers",
-            MessageTimeoutMs = 10_000,
-            LingerMs = 5,
-        }).Build());
+        _producer = new Lazy<IProducer<string, byte[]>>(() => new ProducerBuilder<string, byte[]>(config()).Build());
     }
 
     public async Task PublishAsync(string key, IReadOnlyList<TelemetryEnvelope> events, CancellationToken cancellationToken)
