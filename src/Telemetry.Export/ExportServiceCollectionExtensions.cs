@@ -66,7 +66,8 @@ public static class ExportServiceCollectionExtensions
         services.TryAddSingleton(ExportMeterNames.Default);
         services.TryAddSingleton(sp => new AggregateMeter(
             sp.GetRequiredService<PendingAggregates>(),
-            sp.GetRequiredService<ExportMeterNames>().Aggregates));
+            sp.GetRequiredService<ExportMeterNames>().Aggregates,
+            sp.GetRequiredService<IOptions<ExportOptions>>().Value.MaxSeriesPerMetric));
         services.TryAddSingleton(sp => new AzureMonitorAggregateSink(
             sp.GetRequiredService<AggregateMeter>(),
             sp.GetRequiredService<PendingAggregates>(),
