@@ -81,6 +81,11 @@ public sealed class TriggeredBatchPlan
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(outcomes);
+        if (!Enum.IsDefined(strategy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "Unknown acknowledgement strategy.");
+        }
+
         if (outcomes.Count != records.Count)
         {
             throw new ArgumentException($"{outcomes.Count} outcomes for {records.Count} records.", nameof(outcomes));
@@ -186,6 +191,17 @@ public sealed class TriggeredBatchPlan
         }
 
         return new TriggeredBatchPlan(Strategy, _records, _first, TriggeredBatchAction.Redeliver, countThrough, [], [], failed);
+    }
+
+    /// <summary>
+    /// What the invocation does when the delivered batch spanned several partitions, each with its own plan:
+    /// it throws if any partition must be redelivered. The partitions that completed are then replayed too, but
+    /// their ledger watermark makes that harmless.
+    /// </summary>
+    public static TriggeredBatchAction Overall(IEnumerable<TriggeredBatchPlan> partitionPlans)
+    {
+        ArgumentNullException.ThrowIfNull(partitionPlans);
+        return partitionPlans.Any(p => p.Action == TriggeredBatchAction.Redeliver) ? TriggeredBatchAction.Redeliver : TriggeredBatchAction.Complete;
     }
 
     private static int FirstUnfinalised(IReadOnlyList<ConsumedRecord> records, long? countedThrough)

@@ -1,0 +1,55 @@
+using Confluent.Kafka;
+using Microsoft.Azure.Functions.Worker;
+using Telemetry.Domain.Acknowledgement;
+using Telemetry.Domain.Ingestion;
+using Telemetry.Kafka.Triggered;
+
+namespace Telemetry.Functions.Ingestion;
+
+/// <summary>
+/// Consumes the telemetry topic in batches. The extension commits a batch only when this returns
+/// (host.json <c>commitOnFailure: false</c>), the retry policy re-runs a failed batch and tells the processor
+/// which attempt it is on, and the ledger makes every replay harmless; what each ack strategy means under this
+/// model is <see cref="TriggeredBatchProcessor"/>'s, where it is tested.
+/// </summary>
+public sealed class IngestTelemetryBatch(TriggeredBatchProcessor processor)
+{
+    // Must equal Kafka:MaxRetries (a test compares them): attribute arguments cannot come from settings, and the
+    // attempt is final at the smaller of the two.
+    internal const int MaxRetryCount = 3;
+
+    [Function(nameof(IngestTelemetryBatch))]
+    [ExponentialBackoffRetry(MaxRetryCount, "00:00:02", "00:01:00")]
+    public Task Run(
+        [KafkaTrigger("%Kafka:BootstrapServers%", "%Kafka:Topics%",
+            ConsumerGroup = "%Kafka:ConsumerGroup%",
+            Username = "%Kafka:SaslUsername%",
+            Password = "%Kafka:SaslPassword%",
+            Protocol = KafkaTriggerSecurity.Protocol,
+            AuthenticationMode = KafkaTriggerSecurity.Mechanism,
+            IsBatched = true)] KafkaRecord[] records,
+        FunctionContext context,
+        CancellationToken cancellationToken)
+    {
+        var batch = new ConsumedRecord[records.Length];
+        for (var i = 0; i < records.Length; i++)
+        {
+            batch[i] = Unpack(records[i]);
+        }
+
+        var attempt = context.RetryContext is { } retry
+            ? new TriggerAttempt(retry.RetryCount, retry.MaxRetryCount)
+            : TriggerAttempt.NoRetryPolicy;
+        return processor.ProcessAsync(batch, attempt, cancellationToken);
+    }
+
+    private static ConsumedRecord Unpack(KafkaRecord record) => TriggerRecordMapper.Map(
+        record.Topic,
+        record.Partition,
+        record.Offset,
+        record.Key,
+        record.Value,
+        record.Timestamp?.UnixTimestampMs ?? 0,
+        (TimestampType)(int)(record.Timestamp?.Type ?? KafkaTimestampType.NotAvailable),
+        record.Headers?.Select(static h => (h.Key, (byte[]?)h.Value)).ToArray());
+}

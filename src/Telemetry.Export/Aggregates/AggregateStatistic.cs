@@ -1,0 +1,13 @@
+namespace Telemetry.Export.Aggregates;
+
+/// <summary>What one exported aggregate metric carries of a series' minute distribution.</summary>
+public enum AggregateStatistic
+{
+    Count,
+    Sum,
+    Min,
+    Max,
+    P50,
+    P95,
+    P99,
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telemetry.Export.Configuration;
+
+namespace Telemetry.Export.Pipeline;
+
+/// <summary>Says once, at start, whether and where metrics are exported. Logs the ingestion host, never the key.</summary>
+internal sealed class ExportStartupReport(IOptions<ExportOptions> options, ExportWiring wiring, ILogger<ExportStartupReport> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (!o.IsExportEnabled)
+        {
+            logger.LogWarning(
+                "Azure Monitor export is off: {Setting} is not set. Processing and the ledger run unchanged; metrics are not sent.",
+                ExportOptions.ConnectionStringKey);
+        }
+        else if (!wiring.OwnsExporter)
+        {
+            logger.LogInformation(
+                "Azure Monitor export through the host's exporter: meters {OwnMeter} and {AggregatesMeter} added.",
+                TelemetryExportMeters.OwnMeterName,
+                TelemetryExportMeters.AggregatesMeterName);
+        }
+        else
+        {
+            var endpoint = IngestionConnectionString.TryParse(o.ConnectionString, out var parsed, out _) ? parsed!.EndpointForLog : "(invalid)";
+            logger.LogInformation(
+                "Azure Monitor export on: {Endpoint} every {IntervalSeconds} s as {ServiceName} ({CloudRoleInstance}); offline storage {StorageDirectory}.",
+                endpoint,
+                o.IntervalSeconds,
+                o.ServiceName,
+                o.CloudRoleInstance,
+                o.StorageDirectory);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Telemetry.Pollers.State;
+
+namespace Telemetry.Pollers.Lag;
+
+/// <summary>
+/// The lag table: one partition per consumer group; one row per topic partition (samples, window, lag, time lag,
+/// status) and one group row (the group's status). Queryable as the ledger's lag rows.
+/// </summary>
+internal sealed class LagSampleStore(PollerTables tables, string tableName)
+{
+    public const string GroupRowKey = "~group";
+
+    public async Task<(IReadOnlyDictionary<(string Topic, int Partition), PartitionLagState> Partitions, LagStatus? GroupStatus)> LoadAsync(string group, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);
+        var partitions = new Dictionary<(string, int), PartitionLagState>();
+        LagStatus? groupStatus = null;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PollerTables.Key(group)}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var status = Enum.TryParse<LagStatus>(row.GetString("Status"), ignoreCase: true, out var s) ? s : LagStatus.Ok;
+            if (row.RowKey == GroupRowKey)
+            {
+                groupStatus = status;
+                continue;
+            }
+
+            try
+            {
+                var state = new PartitionLagState(
+                    row.GetString("Topic"),
+                    row.GetInt32("Partition") ?? 0,
+                    JsonSerializer.Deserialize(row.GetString("Samples") ?? "[]", LagJsonContext.Default.IReadOnlyListOffsetTimePoint) ?? [],
+                    JsonSerializer.Deserialize(row.GetString("Window") ?? "[]", LagJsonContext.Default.IReadOnlyListOffsetObservation) ?? [],
+                    row.GetInt64("Lag") ?? 0,
+                    row.GetDouble("LagSeconds"),
+                    status);
+                partitions[(state.Topic, state.Partition)] = state;
+            }
+            catch (JsonException)
+            {
+                // An unreadable row restarts that partition's history instead of blocking the group.
+            }
+        }
+
+        return (partitions, groupStatus);
+    }
+
+    public async Task SaveAsync(string group, IReadOnlyCollection<PartitionLagState> partitions, LagStatus groupStatus, DateTimeOffset observedAt, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);
+        var pk = PollerTables.Key(group);
+        var actions = new List<TableTransactionAction>(partitions.Count + 1)
+        {
+            new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, GroupRowKey)
+            {
+                ["Status"] = groupStatus.ToString(),
+                ["ObservedAt"] = observedAt,
+                ["Lag"] = partitions.Sum(p => p.Lag),
+            }),
+        };
+        foreach (var p in partitions)
+        {
+            actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, PollerTables.Key($"{p.Topic}/{p.Partition}"))
+            {
+                ["Topic"] = p.Topic,
+                ["Partition"] = p.Partition,
+                ["Lag"] = p.Lag,
+                ["LagSeconds"] = p.LagSeconds,
+                ["Status"] = p.Status.ToString(),
+                ["ObservedAt"] = observedAt,
+                ["Samples"] = JsonSerializer.Serialize(p.Samples, LagJsonContext.Default.IReadOnlyListOffsetTimePoint),
+                ["Window"] = JsonSerializer.Serialize(p.Window, LagJsonContext.Default.IReadOnlyListOffsetObservation),
+            }));
+        }
+
+        // A table transaction holds at most 100 actions, all in one partition key (one group).
+        foreach (var chunk in actions.Chunk(100))
+        {
+            await table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

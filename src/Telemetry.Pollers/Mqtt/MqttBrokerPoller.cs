@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telemetry.Domain.Aggregation;
+using Telemetry.Pollers.Diagnostics;
+using Telemetry.Pollers.State;
+
+namespace Telemetry.Pollers.Mqtt;
+
+/// <summary>
+/// Reads every configured broker's <c>$SYS</c> statistics, all brokers at once, each under its own timeout, so a broker
+/// that is down or slow costs only its own slot. Writes gauges (health, clients, subscriptions, uptime, rates), counts
+/// reconnection attempts, and records a health-check failure as a notable event when a broker goes down.
+/// </summary>
+public sealed class MqttBrokerPoller : IPoller
+{
+    public const string PollerName = "mqtt";
+
+    private readonly PollersOptions _options;
+    private readonly SysTopicReader _reader;
+    private readonly PollerStateStore _stateStore;
+    private readonly PollerInstruments _instruments;
+    private readonly INotableEventSink _notableEvents;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MqttBrokerPoller> _logger;
+
+    internal MqttBrokerPoller(
+        IOptions<PollersOptions> options,
+        SysTopicReader reader,
+        PollerStateStore stateStore,
+        PollerInstruments instruments,
+        INotableEventSink notableEvents,
+        TimeProvider time,
+        ILogger<MqttBrokerPoller> logger)
+    {
+        _options = options.Value;
+        _reader = reader;
+        _stateStore = stateStore;
+        _instruments = instruments;
+        _notableEvents = notableEvents;
+        _time = time;
+        _logger = logger;
+    }
+
+    public string Name => PollerName;
+
+    public string ScheduleKey => $"{PollersOptions.SectionName}:{nameof(PollersOptions.MqttSchedule)}";
+
+    public TimeSpan Interval => TimeSpan.FromSeconds(_options.MqttIntervalSeconds);
+
+    public async Task<PollResult> PollAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(_options.DeadlineSeconds));
+
+        var brokers = PollersOptions.SplitList(_options.MqttBrokers)
+            .Select(b => MqttBrokerAddress.TryParse(b, out var a) ? a : throw new InvalidOperationException($"Pollers:MqttBrokers entry '{b}' is not host:port."))
+            .ToArray();
+        var outcomes = await Task.WhenAll(brokers.Select(b => PollBrokerAsync(b, deadline.Token))).ConfigureAwait(false);
+
+        var failures = outcomes.Where(o => o is not null).Select(o => o!).ToArray();
+        return new PollResult(PollerName, brokers.Length - failures.Length, failures.Length, Stopwatch.GetElapsedTime(started), failures);
+    }
+
+    /// <summary>Returns null on success, else a one-line reason.</summary>
+    private async Task<string?> PollBrokerAsync(MqttBrokerAddress broker, CancellationToken cancellationToken)
+    {
+        var tag = new KeyValuePair<string, object?>(PollerMetricNames.BrokerAttribute, broker.Name);
+        BrokerState? previous;
+        try
+        {
+            previous = await _stateStore.GetAsync(PollerName, broker.Name, BrokerStateJsonContext.Default.BrokerState, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "MQTT poll of {Broker}: previous state unreadable, rates fall back to the broker's load averages", broker.Name);
+            previous = null;
+        }
+
+        var reconnecting = previous is { Healthy: false };
+        if (reconnecting)
+        {
+            _instruments.MqttReconnectionAttempted(broker.Name);
+        }
+
+        IReadOnlyDictionary<string, string> topics;
+        string? failure = null;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+            try
+            {
+                var clientId = $"telemetry-poller-{Guid.NewGuid():N}";
+                topics = await _reader.ReadAsync(broker, clientId, TimeSpan.FromMilliseconds(_options.MqttQuietMs), TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                topics = new Dictionary<string, string>();
+                failure = $"timeout after {_options.TimeoutSeconds}s";
+            }
+            catch (OperationCanceledException)
+            {
+                topics = new Dictionary<string, string>();
+                failure = "poll deadline reached";
+            }
+            catch (Exception ex)
+            {
+                topics = new Dictionary<string, string>();
+
+                // MQTTnet wraps a cancelled connect in its own exceptions; the timer says what really happened.
+                failure = timeout.IsCancellationRequested
+                    ? (cancellationToken.IsCancellationRequested ? "poll deadline reached" : $"timeout after {_options.TimeoutSeconds}s")
+                    : ex.GetType().Name + ": " + (ex.InnerException?.Message ?? ex.Message);
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        var readings = _instruments.Readings;
+        var reconnections = (previous?.Reconnections ?? 0) + (reconnecting ? 1 : 0);
+        BrokerState state;
+        if (failure is null)
+        {
+            var snapshot = BrokerSnapshot.From(topics, now);
+            var rates = BrokerRates.Compute(snapshot, previous);
+            readings.Set(PollerMetricNames.MqttConnectionsActive, 1, tag);
+            SetOrRemove(PollerMetricNames.MqttClientsConnected, snapshot.ClientsConnected, broker.Name, tag);
+            SetOrRemove(PollerMetricNames.MqttSubscriptions, snapshot.Subscriptions, broker.Name, tag);
+            SetOrRemove(PollerMetricNames.MqttRetainedMessages, snapshot.RetainedMessages, broker.Name, tag);
+            SetOrRemove(PollerMetricNames.MqttUptime, snapshot.UptimeSeconds, broker.Name, tag);
+            SetOrRemove(PollerMetricNames.MqttMessagesReceivedRate, rates.MessagesReceived, broker.Name, tag);
+            SetOrRemove(PollerMetricNames.MqttMessagesSentRate, rates.MessagesSent, broker.Name, tag);
+            SetOrRemove(PollerMetricNames.MqttBytesReceivedRate, rates.BytesReceived, broker.Name, tag);
+            SetOrRemove(PollerMetricNames.MqttBytesSentRate, rates.BytesSent, broker.Name, tag);
+            SetOrRemove(PollerMetricNames.MqttMessagesDroppedRate, rates.MessagesDropped, broker.Name, tag);
+            state = new BrokerState(true, now, snapshot.UptimeSeconds, snapshot.MessagesReceived, snapshot.MessagesSent, snapshot.BytesReceived, snapshot.BytesSent, reconnections, snapshot.MessagesDropped);
+            _logger.LogDebug("MQTT poll of {Broker}: {TopicCount} $SYS topics, rates from {RateSource}", broker.Name, snapshot.TopicCount, rates.FromCounters ? "counters" : "load averages");
+        }
+        else
+        {
+            readings.Set(PollerMetricNames.MqttConnectionsActive, 0, tag);
+            foreach (var name in StatNames)
+            {
+                readings.Remove(name, PollerMetricNames.BrokerAttribute, broker.Name);
+            }
+
+            state = new BrokerState(false, now, previous?.UptimeSeconds, previous?.MessagesReceived, previous?.MessagesSent, previous?.BytesReceived, previous?.BytesSent, reconnections, previous?.MessagesDropped);
+            _logger.LogWarning("MQTT poll of {Broker} failed: {Reason}", broker.Name, failure);
+        }
+
+        try
+        {
+            // State and the notable event are written even after the deadline fired: they record what this run saw.
+            using var writeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+            await _stateStore.SetAsync(PollerName, broker.Name, state, BrokerStateJsonContext.Default.BrokerState, writeTimeout.Token).ConfigureAwait(false);
+            if (failure is not null && previous is not { Healthy: false })
+            {
+                var wentDown = new NotableEvent(
+                    NotableEventKind.HealthCheckFailed,
+                    now,
+                    "mqtt.broker.health_check_failed",
+                    $"mqtt/{broker.Name}/{now.ToUnixTimeMilliseconds()}",
+                    failure,
+                    null,
+                    new Dictionary<string, string>(StringComparer.Ordinal) { [PollerMetricNames.BrokerAttribute] = broker.Name });
+                await _notableEvents.WriteAsync([wentDown], writeTimeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "MQTT poll of {Broker}: could not record state", broker.Name);
+            failure ??= "state not recorded: " + ex.GetType().Name;
+        }
+
+        return failure is null ? null : $"{broker.Name}: {failure}";
+    }
+
+    private static readonly string[] StatNames =
+    [
+        PollerMetricNames.MqttClientsConnected, PollerMetricNames.MqttSubscriptions, PollerMetricNames.MqttRetainedMessages,
+        PollerMetricNames.MqttUptime, PollerMetricNames.MqttMessagesReceivedRate, PollerMetricNames.MqttMessagesSentRate,
+        PollerMetricNames.MqttBytesReceivedRate, PollerMetricNames.MqttBytesSentRate, PollerMetricNames.MqttMessagesDroppedRate,
+    ];
+
+    private void SetOrRemove(string instrument, double? value, string broker, KeyValuePair<string, object?> tag)
+    {
+        if (value is { } v)
+        {
+            _instruments.Readings.Set(instrument, v, tag);
+        }
+        else
+        {
+            _instruments.Readings.Remove(instrument, PollerMetricNames.BrokerAttribute, broker);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using Polly;
+using Telemetry.Domain.Aggregation;
+using Telemetry.Domain.Diagnostics;
+using Telemetry.Ledger;
+using Telemetry.Ledger.LagSamples;
+using Telemetry.Pollers;
+using Telemetry.Pollers.Diagnostics;
+using Telemetry.Pollers.Lag;
+using Telemetry.Pollers.Mqtt;
+using Telemetry.Pollers.Publishing;
+using Telemetry.Pollers.State;
+using Telemetry.Pollers.WorkerPools;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class PollersServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the three pollers (as keyed <see cref="IPoller"/>s, see <see cref="PollerNames"/>, and in
+    /// <c>IEnumerable&lt;IPoller&gt;</c>), their options (section <c>Pollers</c>, validated at start), state tables,
+    /// instruments and the Kafka publisher. Needs an <c>INotableEventSink</c> (the ledger's). Runs nothing by itself:
+    /// the Functions app calls <see cref="IPoller.PollAsync"/> from timer triggers; the standalone host adds
+    /// <see cref="AddPollerScheduler"/>.
+    /// </summary>
+    public static IServiceCollection AddTelemetryPollers(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddOptions<PollersOptions>()
+            .BindConfiguration(PollersOptions.SectionName)
+            .PostConfigure<IConfiguration>(UseOwnConsumerByDefault)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PollersOptions>, PollersOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new OwnTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GaugeReadings>();
+        services.TryAddSingleton<PollerInstruments>();
+
+        // Same account and prefix as the ledger: the pollers read the Ledger section, whoever registered it.
+        services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.SectionName);
+        services.TryAddSingleton(sp =>
+        {
+            var ledger = sp.GetRequiredService<IOptions<LedgerOptions>>().Value;
+            return new PollerTables(sp.GetService<TableServiceClient>() ?? CreateTableService(ledger), ledger.TablePrefix);
+        });
+        services.TryAddSingleton(sp => new PollerStateStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.StateTableName));
+        services.TryAddSingleton(sp => new LagSampleStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.LagTableName));
+
+        services.TryAddSingleton<ITelemetryPublisher>(sp => new KafkaTelemetryPublisher(
+            () => KafkaConnection.Configure(
+                new ProducerConfig { Acks = Acks.All, ClientId = "telemetry-pollers", MessageTimeoutMs = 10_000, LingerMs = 5 },
+                sp.GetRequiredService<IConfiguration>(),
+                "the worker-pool poller publishes its events to Kafka"),
+            Options(sp).Value.TelemetryTopic));
+        services.TryAddSingleton(sp => new KafkaLagSource(() => KafkaConnection.Configure(
+            new AdminClientConfig { ClientId = "telemetry-lag-poller" },
+            sp.GetRequiredService<IConfiguration>(),
+            "the lag poller reads offsets from Kafka")));
+
+        services.TryAddSingleton(new MqttClientFactory());
+        services.TryAddSingleton<SysTopicReader>();
+
+        services.AddHttpClient(WorkerPoolPoller.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddResilienceHandler("worker-pool", static (builder, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<PollersOptions>>().Value;
+                var total = TimeSpan.FromSeconds(options.TimeoutSeconds);
+                builder.AddTimeout(total);
+                if (options.WorkerPoolRetries > 0)
+                {
+                    builder.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = options.WorkerPoolRetries,
+                        BackoffType = DelayBackoffType.Constant,
+                        Delay = TimeSpan.FromMilliseconds(200),
+                        UseJitter = true,
+                    });
+                }
+
+                // Each attempt gets an equal share of the target's budget, so retries never push a target past its timeout.
+                builder.AddTimeout(total / (options.WorkerPoolRetries + 1));
+            });
+
+        // The pollers are public (the Functions app injects them by type) with internal constructors (their parts are
+        // internal), hence the explicit factories.
+        AddPoller(services, PollerNames.Lag, static sp => new ConsumerLagPoller(
+            Options(sp), sp.GetRequiredService<KafkaLagSource>(), sp.GetRequiredService<LagSampleStore>(), sp.GetRequiredService<PollerInstruments>(),
+            sp.GetRequiredService<INotableEventSink>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConsumerLagPoller>>(),
+            sp.GetService<ILagSampleStore>()));
+        AddPoller(services, PollerNames.Mqtt, static sp => new MqttBrokerPoller(
+            Options(sp), sp.GetRequiredService<SysTopicReader>(), sp.GetRequiredService<PollerStateStore>(), sp.GetRequiredService<PollerInstruments>(),
+            sp.GetRequiredService<INotableEventSink>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttBrokerPoller>>()));
+        AddPoller(services, PollerNames.WorkerPool, static sp => new WorkerPoolPoller(
+            Options(sp), sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ITelemetryPublisher>(), sp.GetRequiredService<PollerStateStore>(),
+            sp.GetRequiredService<PollerInstruments>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WorkerPoolPoller>>()));
+        return services;
+    }
+
+    /// <summary>Registers the pollers and runs each on its configured interval (standalone host).</summary>
+    public static IServiceCollection AddPollerScheduler(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddTelemetryPollers();
+        services.AddHostedService<PollerScheduler>();
+        return services;
+    }
+
+    private static TableServiceClient CreateTableService(LedgerOptions ledger)
+    {
+        if (!string.IsNullOrWhiteSpace(ledger.ConnectionString))
+        {
+            return new TableServiceClient(ledger.ConnectionString);
+        }
+
+        if (Uri.TryCreate(ledger.TableServiceUri, UriKind.Absolute, out var uri))
+        {
+            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = string.IsNullOrWhiteSpace(ledger.ManagedIdentityClientId) ? null : ledger.ManagedIdentityClientId,
+            });
+            return new TableServiceClient(uri, credential);
+        }
+
+        throw new InvalidOperationException(
+            $"{LedgerOptions.SectionName}:{nameof(LedgerOptions.ConnectionString)} or {LedgerOptions.SectionName}:{nameof(LedgerOptions.TableServiceUri)} must be set: the pollers keep their state in Table Storage.");
+    }
+
+    /// <summary>
+    /// Without its own settings, the lag poller watches our own consumer (<c>Kafka:ConsumerGroup</c> on
+    /// <c>Kafka:Topics</c>), and derived events go to the first of <c>Kafka:Topics</c>.
+    /// </summary>
+    private static void UseOwnConsumerByDefault(PollersOptions options, IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(options.LagConsumerGroups) && configuration["Kafka:ConsumerGroup"] is { Length: > 0 } group)
+        {
+            options.LagConsumerGroups = group;
+        }
+
+        var topics = PollersOptions.SplitList(configuration["Kafka:Topics"] ?? "");
+        if (string.IsNullOrWhiteSpace(options.LagTopics) && topics.Count > 0)
+        {
+            options.LagTopics = string.Join(',', topics);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.TelemetryTopic))
+        {
+            options.TelemetryTopic = topics.Count > 0 ? topics[0] : "telemetry";
+        }
+    }
+
+    private static IOptions<PollersOptions> Options(IServiceProvider services) => services.GetRequiredService<IOptions<PollersOptions>>();
+
+    private static void AddPoller<TPoller>(IServiceCollection services, string name, Func<IServiceProvider, TPoller> create)
+        where TPoller : class, IPoller
+    {
+        services.TryAddSingleton(create);
+        if (services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(IPoller)))
+        {
+            return;
+        }
+
+        services.AddKeyedSingleton<IPoller>(name, (sp, _) => sp.GetRequiredService<TPoller>());
+        services.AddSingleton<IPoller>(sp => sp.GetRequiredKeyedService<IPoller>(name));
+    }
+}

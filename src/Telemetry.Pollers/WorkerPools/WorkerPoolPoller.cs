@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+using Telemetry.Pollers.Diagnostics;
+using Telemetry.Pollers.Publishing;
+using Telemetry.Pollers.State;
+
+namespace Telemetry.Pollers.WorkerPools;
+
+/// <summary>
+/// Polls each configured worker-pool health endpoint (all at once, each bounded by the resilience pipeline's timeout and
+/// retries), writes pool gauges, derives Snakepit events by comparing with the previous run, publishes them to the
+/// telemetry topic, then records the new state. Publishing comes before the state write: a run that dies in between
+/// publishes again next time (at least once) rather than losing events.
+/// </summary>
+public sealed class WorkerPoolPoller : IPoller
+{
+    public const string PollerName = "worker-pool";
+    public const string HttpClientName = "Telemetry.Pollers.WorkerPool";
+
+    /// <summary>A health document larger than this is refused rather than buffered.</summary>
+    private const int MaxDocumentBytes = 1 << 20;
+
+    private readonly PollersOptions _options;
+    private readonly IHttpClientFactory _httpClients;
+    private readonly ITelemetryPublisher _publisher;
+    private readonly PollerStateStore _stateStore;
+    private readonly PollerInstruments _instruments;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WorkerPoolPoller> _logger;
+
+    internal WorkerPoolPoller(
+        IOptions<PollersOptions> options,
+        IHttpClientFactory httpClients,
+        ITelemetryPublisher publisher,
+        PollerStateStore stateStore,
+        PollerInstruments instruments,
+        TimeProvider time,
+        ILogger<WorkerPoolPoller> logger)
+    {
+        _options = options.Value;
+        _httpClients = httpClients;
+        _publisher = publisher;
+        _stateStore = stateStore;
+        _instruments = instruments;
+        _time = time;
+        _logger = logger;
+    }
+
+    public string Name => PollerName;
+
+    public string ScheduleKey => $"{PollersOptions.SectionName}:{nameof(PollersOptions.WorkerPoolSchedule)}";
+
+    public TimeSpan Interval => TimeSpan.FromSeconds(_options.WorkerPoolIntervalSeconds);
+
+    public async Task<PollResult> PollAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(_options.DeadlineSeconds));
+
+        var endpoints = PollersOptions.SplitList(_options.WorkerPoolEndpoints).Select(e => new Uri(e, UriKind.Absolute)).ToArray();
+        var outcomes = await Task.WhenAll(endpoints.Select(e => PollEndpointAsync(e, deadline.Token))).ConfigureAwait(false);
+        var failures = outcomes.Where(o => o is not null).Select(o => o!).ToArray();
+        return new PollResult(PollerName, endpoints.Length - failures.Length, failures.Length, Stopwatch.GetElapsedTime(started), failures);
+    }
+
+    private async Task<string?> PollEndpointAsync(Uri endpoint, CancellationToken cancellationToken)
+    {
+        var target = endpoint.ToString();
+        try
+        {
+            var previous = await _stateStore.GetAsync(PollerName, target, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
+            var (health, reason) = await FetchAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+
+            var (events, state) = reason is null
+                ? WorkerPoolObservation.Succeeded(endpoint, health!, previous, now)
+                : WorkerPoolObservation.Failed(endpoint, reason, previous, now);
+            WriteGauges(state.Pool, health, previous);
+
+            await _publisher.PublishAsync(state.Pool, events, cancellationToken).ConfigureAwait(false);
+            await _stateStore.SetAsync(PollerName, target, state, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
+
+            if (reason is not null)
+            {
+                _logger.LogWarning("Worker-pool poll of {Endpoint} failed: {Reason}", target, reason);
+                return $"{target}: {reason}";
+            }
+
+            _logger.LogDebug("Worker-pool poll of {Endpoint}: pool {Pool}, {EventCount} events", target, state.Pool, events.Count);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Publishing or state failed: nothing is recorded, so the next run derives the same events again.
+            _logger.LogWarning(ex, "Worker-pool poll of {Endpoint}: could not publish or record", target);
+            return $"{target}: {ex.GetType().Name}";
+        }
+        catch (OperationCanceledException)
+        {
+            return $"{target}: poll deadline reached";
+        }
+    }
+
+    private async Task<(WorkerPoolHealth? Health, string? Reason)> FetchAsync(Uri endpoint, CancellationToken cancellationToken)
+    {
+        var client = _httpClients.CreateClient(HttpClientName);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return (null, $"http_{(int)response.StatusCode}");
+            }
+
+            if (response.Content.Headers.ContentLength > MaxDocumentBytes)
+            {
+                return (null, "invalid_document: too large");
+            }
+
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            WorkerPoolHealth? health;
+            try
+            {
+                health = JsonSerializer.Deserialize(body, WorkerPoolHealthJsonContext.Default.WorkerPoolHealth);
+            }
+            catch (JsonException)
+            {
+                return (null, "invalid_json");
+            }
+
+            var violation = WorkerPoolObservation.Validate(health);
+            return violation is null ? (health, null) : (null, violation);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return (null, "timeout");
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, "unreachable: " + (ex.HttpRequestError == HttpRequestError.Unknown ? ex.GetType().Name : ex.HttpRequestError.ToString()));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient's own timeout, should the resilience pipeline be replaced.
+            return (null, "timeout");
+        }
+    }
+
+    private void WriteGauges(string pool, WorkerPoolHealth? health, WorkerPoolState? previous)
+    {
+        var readings = _instruments.Readings;
+        var tag = new KeyValuePair<string, object?>(PollerMetricNames.PoolAttribute, pool);
+        readings.Set(PollerMetricNames.WorkerPoolUp, health is null ? 0 : 1, tag);
+        if (health is null)
+        {
+            foreach (var name in (string[])[PollerMetricNames.WorkerPoolWorkers, PollerMetricNames.WorkerPoolBusyWorkers, PollerMetricNames.WorkerPoolQueueSize, PollerMetricNames.WorkerPoolQueueCapacity])
+            {
+                readings.Remove(name, PollerMetricNames.PoolAttribute, pool);
+            }
+
+            return;
+        }
+
+        if (previous is not null && !string.Equals(previous.Pool, pool, StringComparison.Ordinal))
+        {
+            readings.Remove(PollerMetricNames.WorkerPoolUp, PollerMetricNames.PoolAttribute, previous.Pool);
+        }
+
+        readings.Set(PollerMetricNames.WorkerPoolWorkers, health.Workers!.Count, tag);
+        readings.Set(PollerMetricNames.WorkerPoolBusyWorkers, health.Workers.Count(w => w.Status == WorkerHealth.Busy), tag);
+        readings.Set(PollerMetricNames.WorkerPoolQueueSize, health.Queue!.Size, tag);
+        readings.Set(PollerMetricNames.WorkerPoolQueueCapacity, health.Queue.Capacity, tag);
+    }
+}

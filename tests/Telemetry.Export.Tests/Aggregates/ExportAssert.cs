@@ -1,0 +1,45 @@
+using Telemetry.Domain.Aggregation;
+using Telemetry.Export.Aggregates;
+using Telemetry.Export.Tests.Ingestion;
+
+namespace Telemetry.Export.Tests.Aggregates;
+
+internal static class ExportAssert
+{
+    /// <summary>
+    /// Each exported statistic of <paramref name="series"/> arrived exactly once, with exactly the series' dimensions
+    /// as properties, and holds exactly the number the core's distribution gives (no tolerance).
+    /// </summary>
+    public static void MatchesCore(IReadOnlyList<CapturedMetric> captured, MetricSeries series, Distribution expected)
+    {
+        foreach (var statistic in AggregateMetricNames.StatisticsOf(series.Name, series.Unit))
+        {
+            var name = AggregateMetricNames.NameOf(series.Name, series.Unit, statistic);
+            var points = captured.Where(m => m.Name == name && HasDimensionsOf(m, series)).ToList();
+            Assert.True(points.Count == 1, $"{name} of {series}: expected one point, got {points.Count}");
+            Assert.Equal(ValueOf(expected, statistic), points[0].Value);
+        }
+    }
+
+    public static bool HasDimensionsOf(CapturedMetric metric, MetricSeries series) =>
+        metric.Properties.Count == series.Dimensions.Length
+        && series.Dimensions.All(d => metric.Properties.TryGetValue(d.Key, out var v) && v == d.Value);
+
+    public static double ValueOf(Distribution d, AggregateStatistic statistic) => statistic switch
+    {
+        AggregateStatistic.Count => d.Count,
+        AggregateStatistic.Sum => d.Sum,
+        AggregateStatistic.Min => d.Min,
+        AggregateStatistic.Max => d.Max,
+        AggregateStatistic.P50 => d.Quantile(0.50),
+        AggregateStatistic.P95 => d.Quantile(0.95),
+        AggregateStatistic.P99 => d.Quantile(0.99),
+        _ => throw new ArgumentOutOfRangeException(nameof(statistic)),
+    };
+
+    public static IEnumerable<CapturedMetric> Aggregates(this IEnumerable<CapturedMetric> metrics, IEnumerable<MetricSeries> series)
+    {
+        var names = series.SelectMany(s => AggregateMetricNames.ExportedNames(s.Name, s.Unit)).ToHashSet(StringComparer.Ordinal);
+        return metrics.Where(m => names.Contains(m.Name));
+    }
+}
