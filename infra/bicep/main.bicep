@@ -70,6 +70,7 @@ param useEventHubs bool = true
 param kafkaBootstrapServers string = ''
 
 @description('Telemetry topics the function app consumes (comma-separated list in the app setting).')
+@minLength(1)
 param kafkaTopics string[] = [
   'telemetry'
 ]
@@ -125,6 +126,26 @@ param eventHubsRetentionInDays int = 1
 ])
 param ackStrategy string = 'all_or_nothing'
 
+// ----- Pollers and schedules (NCRONTAB with seconds, as the Functions timer trigger reads them) -----
+
+@description('MQTT brokers the MQTT poller probes (host:port, comma-separated); empty for none.')
+param mqttBrokers string = ''
+
+@description('Worker-pool health endpoints (absolute http/https URLs, comma-separated); empty for none.')
+param workerPoolEndpoints string = ''
+
+@description('Schedule of the consumer-lag poller.')
+param lagSchedule string = '*/30 * * * * *'
+
+@description('Schedule of the MQTT poller.')
+param mqttSchedule string = '*/30 * * * * *'
+
+@description('Schedule of the worker-pool poller.')
+param workerPoolSchedule string = '*/30 * * * * *'
+
+@description('Schedule of the ledger rollup and retention.')
+param rollupSchedule string = '0 5 * * * *'
+
 // ----- Monitoring -----
 
 @description('Days the Log Analytics workspace keeps data.')
@@ -160,8 +181,15 @@ var saslPasswordSecretName = 'kafka-sasl-password'
 var deploymentContainerName = 'app-package'
 // The product's default dead-letter topic is '<topic>.dlq' (Kafka:DeadLetterTopic empty), so Event Hubs gets those hubs.
 var deadLetterSuffix = '.dlq'
-// The ledger's tables are '<prefix><suffix>' (Telemetry.Ledger); created here so the app needs no create rights.
-var ledgerTableNames = map(['Minute', 'Hourly', 'Daily', 'Notable', 'LagSamples', 'State'], table => '${ledgerTablePrefix}${table}')
+// The pollers keep their state in these tables (Pollers:StateTableName, Pollers:LagTableName).
+var pollerStateTableName = 'PollerState'
+var pollerLagTableName = 'ConsumerLag'
+// The ledger's tables are '<prefix><suffix>' (Telemetry.Ledger), plus the pollers' tables; created here so they exist
+// before the first run.
+var ledgerTableNames = concat(
+  map(['Minute', 'Hourly', 'Daily', 'Notable', 'LagSamples', 'State'], table => '${ledgerTablePrefix}${table}'),
+  [pollerStateTableName, pollerLagTableName]
+)
 // Names and ids known before deployment, so role assignment and workbook names do not wait on outputs.
 var identityName = 'id-${prefix}'
 var identityResourceId = resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', identityName)
@@ -272,6 +300,17 @@ var appSettings = {
   Ledger__ManagedIdentityClientId: identity.outputs.clientId
   Ledger__TablePrefix: ledgerTablePrefix
   Pollers__LagConsumerGroups: kafkaConsumerGroup
+  Pollers__LagTopics: join(kafkaTopics, ',')
+  Pollers__MqttBrokers: mqttBrokers
+  Pollers__WorkerPoolEndpoints: workerPoolEndpoints
+  Pollers__TelemetryTopic: kafkaTopics[0]
+  Pollers__StateTableName: pollerStateTableName
+  Pollers__LagTableName: pollerLagTableName
+  // Timer triggers resolve %Pollers:...Schedule% and %Rollup:Schedule% from app settings only.
+  Pollers__LagSchedule: lagSchedule
+  Pollers__MqttSchedule: mqttSchedule
+  Pollers__WorkerPoolSchedule: workerPoolSchedule
+  Rollup__Schedule: rollupSchedule
 }
 
 module functionApp 'modules/functionapp.bicep' = {

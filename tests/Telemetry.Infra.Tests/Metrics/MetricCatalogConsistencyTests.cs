@@ -37,6 +37,14 @@ public sealed class MetricCatalogConsistencyTests(CompiledTemplates compiled)
     }
 
     [Fact]
+    public void Every_catalog_metric_has_a_family_prefix_the_query_scanner_knows()
+    {
+        // Otherwise a misspelt name of a new family would pass unseen through KqlMetricNames.
+        var unscanned = MetricCatalogs.All.Keys.Where(n => !KqlMetricNames.FamilyPrefixes.Any(p => n.StartsWith(p, StringComparison.Ordinal))).ToList();
+        Assert.True(unscanned.Count == 0, "Add their prefix to KqlMetricNames.FamilyPrefixes: " + string.Join(", ", unscanned));
+    }
+
+    [Fact]
     public void Every_metric_name_in_the_workbook_and_alert_queries_is_in_a_catalog()
     {
         var unknown = Queries

@@ -48,10 +48,21 @@ public sealed partial class AppSettingsConsistencyTests(CompiledTemplates compil
     }
 
     [Fact]
-    public void Every_other_bicep_setting_is_a_known_platform_setting()
+    public void Every_other_bicep_setting_is_a_platform_setting_or_named_by_a_function_binding()
     {
-        var other = BicepKeys.Where(k => !OptionsKeys.IsInOptionsSection(k) && !PlatformSettings.ContainsKey(k)).ToList();
-        Assert.True(other.Count == 0, $"Bicep app settings that are neither options keys (Section__Property) nor platform settings: {string.Join(", ", other)}");
+        var bindings = BindingReferences().Select(r => OptionsKeys.Normalize(r.Key)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var other = BicepKeys.Where(k => !OptionsKeys.IsInOptionsSection(k) && !PlatformSettings.ContainsKey(k) && !bindings.Contains(OptionsKeys.Normalize(k))).ToList();
+        Assert.True(other.Count == 0, $"Bicep app settings that are neither options keys (Section__Property), platform settings nor binding settings: {string.Join(", ", other)}");
+    }
+
+    [Fact]
+    public void Options_properties_bound_from_another_setting_get_that_setting_from_bicep()
+    {
+        Assert.All(OptionsKeys.BoundElsewhere, pair =>
+        {
+            Assert.DoesNotContain(OptionsKeys.Keys, k => string.Equals(k, pair.Key, StringComparison.OrdinalIgnoreCase));
+            Assert.Contains(pair.Value, BicepKeys);
+        });
     }
 
     [Fact]
@@ -96,11 +107,13 @@ public sealed partial class AppSettingsConsistencyTests(CompiledTemplates compil
     }
 
     [Fact]
-    public void The_sample_lists_every_options_key()
+    public void Every_options_key_bicep_sets_is_in_the_sample()
     {
+        // The sample lists what the Functions app reads; the standalone host's consumer-loop keys (Kafka:BatchSize, ...)
+        // are not Functions settings, so the sample need not hold every options key, but Azure must set nothing local runs lack.
         var sample = LocalSettingsSample.Values().Keys.Select(OptionsKeys.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var missing = OptionsKeys.Keys.Where(k => !sample.Contains(k)).Order(StringComparer.Ordinal).ToList();
-        Assert.True(missing.Count == 0, $"Options keys missing from local.settings.sample.json: {string.Join(", ", missing)}");
+        var missing = BicepKeys.Where(OptionsKeys.IsInOptionsSection).Where(k => !sample.Contains(OptionsKeys.Normalize(k))).ToList();
+        Assert.True(missing.Count == 0, $"Bicep app settings missing from local.settings.sample.json: {string.Join(", ", missing)}");
     }
 
     [Fact]
@@ -119,15 +132,28 @@ public sealed partial class AppSettingsConsistencyTests(CompiledTemplates compil
     {
         // Functions resolves %Name% in trigger attributes from app settings only; an options default does not help.
         var bicep = BicepKeys.Select(OptionsKeys.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var referenced = Directory.Exists(RepositoryPaths.FunctionsSource)
+        var referenced = BindingReferences();
+        Assert.NotEmpty(referenced);
+        var missing = referenced.Where(r => !bicep.Contains(OptionsKeys.Normalize(r.Key))).Select(r => $"{r.Key} ({r.File})").Distinct().ToList();
+        Assert.True(missing.Count == 0, $"Binding expressions name app settings main.bicep does not set: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void Every_app_setting_a_function_binding_names_is_in_the_sample()
+    {
+        var sample = LocalSettingsSample.Values().Keys.Select(OptionsKeys.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var missing = BindingReferences().Where(r => !sample.Contains(OptionsKeys.Normalize(r.Key))).Select(r => $"{r.Key} ({r.File})").Distinct().ToList();
+        Assert.True(missing.Count == 0, $"Binding expressions name settings local.settings.sample.json lacks: {string.Join(", ", missing)}");
+    }
+
+    /// <summary>The <c>"%Name%"</c> app-setting references in the Functions app's source (src/Functions, not buildable here).</summary>
+    private static List<(string File, string Key)> BindingReferences() =>
+        Directory.Exists(RepositoryPaths.FunctionsSource)
             ? Directory.EnumerateFiles(RepositoryPaths.FunctionsSource, "*.cs", SearchOption.AllDirectories)
                 .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
                 .SelectMany(f => AppSettingReference().Matches(File.ReadAllText(f)).Select(m => (File: Path.GetFileName(f), Key: m.Groups["key"].Value)))
                 .ToList()
             : [];
-        var missing = referenced.Where(r => !bicep.Contains(OptionsKeys.Normalize(r.Key))).Select(r => $"{r.Key} ({r.File})").Distinct().ToList();
-        Assert.True(missing.Count == 0, $"Binding expressions name app settings main.bicep does not set: {string.Join(", ", missing)}");
-    }
 
     [GeneratedRegex("\"%(?<key>[A-Za-z0-9_:]+)%\"")]
     private static partial Regex AppSettingReference();

@@ -6,10 +6,20 @@ namespace Telemetry.Infra.Tests.Settings;
 /// Every configuration key the product's options classes bind: for each type named <c>*Options</c> with a
 /// <c>const string SectionName</c> in a Telemetry.* assembly, <c>Section:Property</c> for each settable property.
 /// The assemblies are loaded from the test's output folder, where the ServiceDefaults reference brings all of src.
+/// Properties filled from another setting (<see cref="BoundElsewhere"/>) are not section keys.
 /// </summary>
 internal static class OptionsKeys
 {
     private static readonly Lazy<IReadOnlyList<OptionsClass>> Classes = new(Discover);
+
+    /// <summary>
+    /// Options properties that are not bound from their section, with the setting they are read from instead.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> BoundElsewhere { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        [$"{Telemetry.Export.Configuration.ExportOptions.SectionName}:{nameof(Telemetry.Export.Configuration.ExportOptions.ConnectionString)}"] =
+            Telemetry.Export.Configuration.ExportOptions.ConnectionStringKey,
+    };
 
     public static IReadOnlyList<OptionsClass> All => Classes.Value;
 
@@ -50,6 +60,7 @@ internal static class OptionsKeys
                 var keys = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                     .Where(p => p.SetMethod is { IsPublic: true })
                     .Select(p => $"{section}:{p.Name}")
+                    .Where(key => !BoundElsewhere.ContainsKey(key))
                     .ToList();
                 classes.Add(new OptionsClass(type.FullName!, section, keys));
             }
