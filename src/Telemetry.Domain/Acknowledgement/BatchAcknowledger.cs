@@ -22,6 +22,7 @@ public sealed class BatchAcknowledger
     private readonly DeadLetter?[] _deadLetters;
     private readonly RetryPolicy _policy;
     private List<int> _toHandle;
+    private List<ConsumedRecord>? _toHandleRecords;
     private List<DeadLetter> _inFlight = [];
     private TimeSpan _pendingRetryDelay;
     private long? _commitOffset;
@@ -71,7 +72,7 @@ public sealed class BatchAcknowledger
     public IReadOnlyList<ConsumedRecord> Records => _records;
 
     /// <summary>The records to handle in this round, in offset order; empty when only dead-letter writes are pending.</summary>
-    public IReadOnlyList<ConsumedRecord> ToHandle => _phase == Phase.Handling ? _toHandle.ConvertAll(i => _records[i]) : [];
+    public IReadOnlyList<ConsumedRecord> ToHandle => _phase == Phase.Handling ? _toHandleRecords ??= _toHandle.ConvertAll(i => _records[i]) : [];
 
     /// <summary>Every record succeeded or is dead-lettered.</summary>
     public bool IsComplete => _phase == Phase.Complete;
@@ -147,6 +148,7 @@ public sealed class BatchAcknowledger
         }
 
         _toHandle = NextRound(retries.Count > 0);
+        _toHandleRecords = null;
         _inFlight = [];
         for (var i = 0; i < _records.Length; i++)
         {
@@ -171,10 +173,11 @@ public sealed class BatchAcknowledger
         ArgumentNullException.ThrowIfNull(deliveries);
         RequirePhase(Phase.Confirming, nameof(ConfirmDeadLetters));
 
+        var inFlight = _inFlight.Select(d => d.Record.Offset).ToHashSet();
         var delivered = new HashSet<long>();
         foreach (var delivery in deliveries)
         {
-            if (!_inFlight.Exists(d => d.Record.Offset == delivery.Offset))
+            if (!inFlight.Contains(delivery.Offset))
             {
                 throw new ArgumentException($"Offset {delivery.Offset} has no dead letter in flight.", nameof(deliveries));
             }
@@ -262,7 +265,31 @@ public sealed class BatchAcknowledger
             : _records[prefix - 1].Offset + 1;
     }
 
-    private int IndexOf(long offset) => Array.FindIndex(_records, r => r.Offset == offset);
+    private int IndexOf(long offset)
+    {
+        // Offsets increase strictly (checked at construction), so a binary search finds the record.
+        int lo = 0, hi = _records.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var current = _records[mid].Offset;
+            if (current == offset)
+            {
+                return mid;
+            }
+
+            if (current < offset)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return -1;
+    }
 
     private void RequirePhase(Phase expected, string operation)
     {

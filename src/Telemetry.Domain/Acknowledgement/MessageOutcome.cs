@@ -1,3 +1,5 @@
+using Telemetry.Domain.Processing;
+
 namespace Telemetry.Domain.Acknowledgement;
 
 /// <summary>
@@ -16,6 +18,10 @@ public readonly record struct MessageOutcome(OutcomeKind Kind, string? ErrorKind
 
     public static MessageOutcome Malformed(string reason, string? message = null) =>
         new(OutcomeKind.Malformed, RequireKind(reason), message);
+
+    /// <summary>The decoder's verdict as an outcome: a malformed record is dead-lettered at once with the decoder's reason.</summary>
+    public static MessageOutcome FromDecoding(RecordOutcome decoded) =>
+        decoded.IsMalformed ? Malformed(decoded.ErrorKind ?? "invalid", decoded.Message) : Succeeded;
 
     private static string RequireKind(string kind) =>
         string.IsNullOrWhiteSpace(kind) ? throw new ArgumentException("An error kind is required.", nameof(kind)) : kind;

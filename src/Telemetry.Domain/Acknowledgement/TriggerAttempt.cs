@@ -9,7 +9,7 @@ public readonly record struct TriggerAttempt(int RetryCount, int MaxRetryCount)
 {
     public static TriggerAttempt NoRetryPolicy { get; } = new(0, 0);
 
-    /// <summary>The retries this execution may still ask for: the smaller of the trigger's and the policy's limits.</summary>
+    /// <summary>Whether this execution is the last one the limits allow: the retry limit is the smaller of the trigger's and the policy's.</summary>
     public bool IsFinal(RetryPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);

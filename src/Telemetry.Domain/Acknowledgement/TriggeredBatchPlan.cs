@@ -81,6 +81,11 @@ public sealed class TriggeredBatchPlan
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(outcomes);
+        if (!Enum.IsDefined(strategy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "Unknown acknowledgement strategy.");
+        }
+
         if (outcomes.Count != records.Count)
         {
             throw new ArgumentException($"{outcomes.Count} outcomes for {records.Count} records.", nameof(outcomes));

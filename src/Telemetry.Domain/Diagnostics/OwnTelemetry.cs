@@ -103,7 +103,10 @@ public sealed class OwnTelemetry : IDisposable
     /// <summary>OpenTelemetry's messaging attribute for the number of messages in a batch.</summary>
     public const string BatchMessageCountTag = "messaging.batch.message_count";
 
-    /// <summary>Processing of a batch completed (Kafee <c>batch.process_end</c>); <paramref name="duration"/> feeds <c>consume.duration</c>.</summary>
+    /// <summary>
+    /// Processing of a batch completed (Kafee <c>batch.process_end</c>). <paramref name="duration"/> feeds
+    /// <c>consume.duration</c> once per partition batch, the unit in which we consume and process.
+    /// </summary>
     public void BatchProcessEnded(in KafeeBatchTags batch, int succeededCount, int failedCount, TimeSpan duration, Activity? activity = null)
     {
         _batchProcessEnd.Add(1, KafeeTags(batch));
@@ -153,22 +156,34 @@ public sealed class OwnTelemetry : IDisposable
     /// <summary>A dead-letter write failed (Kafee <c>batch.dlq_error</c>); the commit does not pass that message.</summary>
     public void DeadLetterFailed(in KafeeBatchTags batch, string errorType) => _batchDlqError.Add(1, KafeeTags(batch, errorType));
 
-    /// <summary>Records the delivery reports of a round's dead letters, as the acknowledgement confirmed them.</summary>
-    public void DeadLettersConfirmed(in KafeeBatchTags batch, IReadOnlyList<DeadLetter> written, IReadOnlyList<DeadLetter> failed, string dlqErrorType = "dlq_write_failed")
+    /// <summary>
+    /// Records a round's dead-letter writes from their delivery reports: each delivered one as sent, each other
+    /// one as a <c>dlq_error</c> with the report's error kind (<c>no_delivery_report</c> when there was none,
+    /// which the acknowledgement also treats as not delivered).
+    /// </summary>
+    public void DeadLettersConfirmed(in KafeeBatchTags batch, IReadOnlyList<DeadLetter> written, IReadOnlyList<DeadLetterDelivery> deliveries)
     {
         ArgumentNullException.ThrowIfNull(written);
-        ArgumentNullException.ThrowIfNull(failed);
+        ArgumentNullException.ThrowIfNull(deliveries);
         foreach (var deadLetter in written)
         {
-            if (!failed.Contains(deadLetter))
+            DeadLetterDelivery? report = null;
+            foreach (var delivery in deliveries)
+            {
+                if (delivery.Offset == deadLetter.Record.Offset)
+                {
+                    report = delivery;
+                }
+            }
+
+            if (report is { Delivered: true })
             {
                 DeadLettered(batch, deadLetter.Reason, deadLetter.ErrorKind);
             }
-        }
-
-        foreach (var _ in failed)
-        {
-            DeadLetterFailed(batch, dlqErrorType);
+            else
+            {
+                DeadLetterFailed(batch, report?.ErrorKind ?? "no_delivery_report");
+            }
         }
     }
 

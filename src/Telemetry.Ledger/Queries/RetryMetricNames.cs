@@ -3,7 +3,7 @@ namespace Telemetry.Ledger.Queries;
 /// <summary>The metrics retry statistics read (names follow the shared naming rule: event name dotted, then measurement).</summary>
 public sealed record RetryMetricNames
 {
-    public string EventRetries { get; init; } = "event_pipeline.event.executed.retries";
+    public string EventRetries { get; init; } = "event_pipeline.event.execution.retries";
 
     public string MessageRetryCount { get; init; } = "kafee.batch.message_retry.count";
 

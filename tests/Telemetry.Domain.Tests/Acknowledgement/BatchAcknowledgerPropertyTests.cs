@@ -63,7 +63,7 @@ public sealed class BatchAcknowledgerPropertyTests
                 {
                     Assert.All(run.Commits, c => Assert.Null(c));
                 }
-            }, iter: Iterations, print: s => s.ToString());
+            }, iter: Iterations / 3, print: s => s.ToString());
 
     private sealed record RunResult(bool Complete, List<long?> Commits, List<int>[] RetryNumbers, List<DeadLetter> Delivered, int FailedWrites);
 

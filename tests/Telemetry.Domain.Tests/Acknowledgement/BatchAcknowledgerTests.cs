@@ -166,4 +166,12 @@ public sealed class BatchAcknowledgerTests
         Assert.Throws<ArgumentException>(() => new BatchAcknowledger([Records.At(5, partition: 0), Records.At(6, partition: 1)], AckStrategy.BestEffort, TwoRetries));
         Assert.True(new BatchAcknowledger([], AckStrategy.BestEffort, TwoRetries).IsComplete);
     }
+
+    [Fact]
+    public void The_decoders_verdict_becomes_an_outcome_with_its_reason()
+    {
+        Assert.Equal(Ok, MessageOutcome.FromDecoding(new Telemetry.Domain.Processing.RecordOutcome(5, Telemetry.Domain.Ingestion.EnvelopeError.None, null)));
+        var malformed = MessageOutcome.FromDecoding(new Telemetry.Domain.Processing.RecordOutcome(5, Telemetry.Domain.Ingestion.EnvelopeError.WrongSchemaVersion, "schema 9 is not supported"));
+        Assert.Equal((OutcomeKind.Malformed, "wrong_schema_version", "schema 9 is not supported"), (malformed.Kind, malformed.ErrorKind, malformed.ErrorMessage));
+    }
 }

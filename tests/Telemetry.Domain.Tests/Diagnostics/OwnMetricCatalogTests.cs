@@ -45,7 +45,7 @@ public sealed partial class OwnMetricCatalogTests
     {
         string[] kafee = ["started", "process_start", "process_end", "process_error", "message_retry", "dlq_sent", "dlq_error"];
         var expected = Seed001.Select(m => m.Name).Concat(kafee.Select(e => "kafee.batch." + e)).Order(StringComparer.Ordinal);
-        Assert.Equal(expected, OwnMetricCatalog.All.Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, Core.Select(m => m.Name).Order(StringComparer.Ordinal));
         Assert.All(OwnMetricCatalog.All.Where(m => m.Name.StartsWith("kafee.", StringComparison.Ordinal)), m =>
         {
             Assert.Equal(OwnInstrumentKind.Counter, m.Kind);
@@ -72,8 +72,8 @@ public sealed partial class OwnMetricCatalogTests
         using var telemetry = new OwnTelemetry();
         using var listener = new OwnTelemetryListener(telemetry);
 
-        Assert.Equal(OwnMetricCatalog.All.Count, listener.Instruments.Count);
-        foreach (var metric in OwnMetricCatalog.All)
+        Assert.Equal(Core.Count(), listener.Instruments.Count);
+        foreach (var metric in Core)
         {
             var instrument = Assert.Single(listener.Instruments, i => i.Name == metric.Name);
             Assert.Equal((metric.Unit, metric.Description), (instrument.Unit, instrument.Description));
@@ -83,6 +83,16 @@ public sealed partial class OwnMetricCatalogTests
         Assert.Equal(OwnMetricCatalog.MeterName, telemetry.Meter.Name);
         Assert.Equal("Telemetry.Functions", telemetry.ActivitySource.Name);
     }
+
+    [Fact]
+    public void Names_are_unique_and_the_pollers_metrics_are_theirs_to_create()
+    {
+        Assert.Equal(OwnMetricCatalog.All.Count, OwnMetricCatalog.All.Select(m => m.Name).Distinct().Count());
+        Assert.All(OwnMetricCatalog.All.Where(m => m.Component == OwnMetricComponent.Pollers), m =>
+            Assert.True(m.Name.StartsWith("mqtt.broker.", StringComparison.Ordinal) || m.Name.StartsWith("snakepit.pool.", StringComparison.Ordinal) || m.Name.StartsWith(OwnMetricCatalog.ConsumerLag + ".", StringComparison.Ordinal), m.Name));
+    }
+
+    private static IEnumerable<OwnMetric> Core => OwnMetricCatalog.All.Where(m => m.Component == OwnMetricComponent.Core);
 
     private static OwnInstrumentKind KindOf(Instrument instrument) => instrument switch
     {
@@ -95,6 +105,6 @@ public sealed partial class OwnMetricCatalogTests
     [GeneratedRegex(@"^[a-z]+(\.[a-z_]+)+$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex(@"^(ms|By|\{[a-z]+\})$")]
+    [GeneratedRegex(@"^(ms|s|By|\{[a-z]+\})(/s)?$")]
     private static partial Regex UnitPattern();
 }

@@ -87,13 +87,17 @@ public sealed class OwnTelemetryTests
 
         var decision = ack.Decide([MessageOutcome.Failed("TimeoutException"), MessageOutcome.Malformed("not_json"), MessageOutcome.Malformed("wrong_schema_version"), MessageOutcome.Succeeded]);
         telemetry.RetriesScheduled(Batch, decision);
-        var commit = ack.ConfirmDeadLetters([DeadLetterDelivery.Success(1), DeadLetterDelivery.Failure(2, "BrokerNotAvailable")]);
-        telemetry.DeadLettersConfirmed(Batch, decision.DeadLetters, commit.FailedDeadLetters);
+        DeadLetterDelivery[] deliveries = [DeadLetterDelivery.Success(1), DeadLetterDelivery.Failure(2, "BrokerNotAvailable")];
+        ack.ConfirmDeadLetters(deliveries);
+        telemetry.DeadLettersConfirmed(Batch, decision.DeadLetters, deliveries);
 
         Assert.Equal(1, Assert.Single(listener.Of(OwnMetricCatalog.KafeeBatchMessageRetry)).Value);
         Assert.Single(listener.Of(OwnMetricCatalog.KafeeBatchDlqSent));
         Assert.Equal("not_json", Assert.Single(listener.Of(OwnMetricCatalog.MessagesDlq))["error.type"]);
-        Assert.Equal("dlq_write_failed", Assert.Single(listener.Of(OwnMetricCatalog.KafeeBatchDlqError))["error.type"]);
+        Assert.Equal("BrokerNotAvailable", Assert.Single(listener.Of(OwnMetricCatalog.KafeeBatchDlqError))["error.type"]);
+
+        telemetry.DeadLettersConfirmed(Batch, decision.DeadLetters, []);
+        Assert.Equal(["BrokerNotAvailable", "no_delivery_report", "no_delivery_report"], listener.Of(OwnMetricCatalog.KafeeBatchDlqError).Select(m => m["error.type"]));
     }
 
     [Fact]

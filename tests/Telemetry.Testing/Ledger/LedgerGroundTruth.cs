@@ -33,6 +33,20 @@ public sealed class LedgerGroundTruth
         d.Record(value);
     }
 
+    /// <summary>Adds an aggregate computed independently (for example by a separate processor over the whole log).</summary>
+    public void Add(MinuteAggregate aggregate)
+    {
+        ArgumentNullException.ThrowIfNull(aggregate);
+        var window = new DateTimeOffset(aggregate.WindowStart.UtcTicks - (aggregate.WindowStart.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        if (!_windows.TryGetValue((aggregate.Series, window), out var d))
+        {
+            d = new Distribution();
+            _windows[(aggregate.Series, window)] = d;
+        }
+
+        d.Merge(aggregate.Distribution);
+    }
+
     /// <summary>Compares with aggregates read from the ledger (for example <see cref="LedgerQueries.ReadMinuteAggregatesAsync"/>).</summary>
     public LedgerComparison CompareWith(IEnumerable<MinuteAggregate> ledger)
     {
