@@ -335,11 +335,22 @@ internal sealed class EnvelopeDecoder
                 h = (h ^ b) * 16777619u;
             }
 
-            slot = (int)(h & (uint)(_names.Length - 1));
-            var (cachedName, cachedDefinition) = _names[slot];
-            if (cachedName is not null && raw.SequenceEqual(cachedName))
+            // Up to four probes; a name that finds no free slot is simply not cached (no evictions, no churn).
+            var mask = _names.Length - 1;
+            for (var probe = 0; probe < 4; probe++)
             {
-                return Resolved(e, cachedDefinition!);
+                var i = (int)((h + (uint)probe) & (uint)mask);
+                var (cachedName, cachedDefinition) = _names[i];
+                if (cachedName is null)
+                {
+                    slot = i;
+                    break;
+                }
+
+                if (raw.SequenceEqual(cachedName))
+                {
+                    return Resolved(e, cachedDefinition!);
+                }
             }
         }
 
