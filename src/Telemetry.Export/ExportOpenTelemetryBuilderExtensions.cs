@@ -1,3 +1,4 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -26,6 +27,9 @@ public static class ExportOpenTelemetryBuilderExtensions
         builder.Services.AddSingleton<MetersAdded>();
         builder.Services.AddTelemetryExportCore();
         builder.WithMetrics();
+        // The host's exporter keeps unsent telemetry in our application's folder unless the host chose one itself.
+        builder.Services.AddOptions<AzureMonitorExporterOptions>()
+            .Configure<IOptions<ExportOptions>>((exporter, ours) => exporter.StorageDirectory ??= ours.Value.StorageDirectory);
         builder.Services.ConfigureOpenTelemetryMeterProvider((sp, metrics) =>
         {
             var names = sp.GetRequiredService<ExportMeterNames>();
@@ -35,7 +39,7 @@ public static class ExportOpenTelemetryBuilderExtensions
                 .AddMeter(names.Aggregates)
                 .AddView(instrument =>
                     instrument.Meter.Name == names.Aggregates
-                        ? new MetricStreamConfiguration { CardinalityLimit = limit }
+                        ? new MetricStreamConfiguration { CardinalityLimit = limit + 1 }
                         : null);
         });
         return builder;

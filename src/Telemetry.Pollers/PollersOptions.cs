@@ -9,10 +9,13 @@ public sealed class PollersOptions
 {
     public const string SectionName = "Pollers";
 
-    /// <summary>Consumer groups whose lag is watched. Configured, never discovered: listing groups crashes the mock cluster.</summary>
+    /// <summary>
+    /// Consumer groups whose lag is watched; empty means our own, <c>Kafka:ConsumerGroup</c>. Configured, never
+    /// discovered: listing groups crashes the mock cluster.
+    /// </summary>
     public string LagConsumerGroups { get; set; } = "";
 
-    /// <summary>Topics whose partitions are checked for each group in <see cref="LagConsumerGroups"/>.</summary>
+    /// <summary>Topics whose partitions are checked for each group in <see cref="LagConsumerGroups"/>; empty means <c>Kafka:Topics</c>.</summary>
     public string LagTopics { get; set; } = "";
 
     /// <summary>Standalone host: seconds between lag polls.</summary>
@@ -62,8 +65,11 @@ public sealed class PollersOptions
     /// <summary>Bounded retries of a worker-pool request that failed transiently (0 disables retries).</summary>
     public int WorkerPoolRetries { get; set; } = 1;
 
-    /// <summary>Topic the worker-pool events are published to as envelopes, so they take the ingested events' path.</summary>
-    public string TelemetryTopic { get; set; } = "telemetry";
+    /// <summary>
+    /// Topic the worker-pool events are published to as envelopes, so they take the ingested events' path; empty means
+    /// the first of <c>Kafka:Topics</c> (else <c>telemetry</c>).
+    /// </summary>
+    public string TelemetryTopic { get; set; } = "";
 
     /// <summary>Table holding the pollers' state between runs (prefixed with <c>Ledger:TablePrefix</c>).</summary>
     public string StateTableName { get; set; } = "PollerState";

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Telemetry.Pollers.Mqtt;
 
 namespace Telemetry.Pollers;
 
 /// <summary>Stops start-up on a bad poller setting, naming the full key.</summary>
-internal sealed class PollersOptionsValidator : IValidateOptions<PollersOptions>
+internal sealed class PollersOptionsValidator(IConfiguration configuration) : IValidateOptions<PollersOptions>
 {
     public ValidateOptionsResult Validate(string? name, PollersOptions options)
     {
@@ -87,6 +88,13 @@ internal sealed class PollersOptionsValidator : IValidateOptions<PollersOptions>
         if (PollersOptions.SplitList(options.WorkerPoolEndpoints).Count > 0 && string.IsNullOrWhiteSpace(options.TelemetryTopic))
         {
             failures.Add($"{S}:{nameof(options.TelemetryTopic)} must be set when {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
+        }
+
+        // Lag reads offsets from Kafka and worker-pool events are published to it: either needs the Kafka section.
+        var needsKafka = groups.Count > 0 || PollersOptions.SplitList(options.WorkerPoolEndpoints).Count > 0;
+        if (needsKafka && string.IsNullOrWhiteSpace(configuration[KafkaConnection.BootstrapServersKey]))
+        {
+            failures.Add($"{KafkaConnection.BootstrapServersKey} must be set when {S}:{nameof(options.LagConsumerGroups)} or {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

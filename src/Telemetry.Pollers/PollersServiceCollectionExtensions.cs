@@ -1,13 +1,17 @@
 using Azure.Data.Tables;
 using Azure.Identity;
+using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using Polly;
+using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Diagnostics;
 using Telemetry.Ledger;
+using Telemetry.Ledger.LagSamples;
 using Telemetry.Pollers;
 using Telemetry.Pollers.Diagnostics;
 using Telemetry.Pollers.Lag;
@@ -20,9 +24,6 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class PollersServiceCollectionExtensions
 {
-    /// <summary>Where the Kafka bootstrap servers are read from (the <c>Kafka</c> section's key).</summary>
-    public const string KafkaBootstrapServersKey = "Kafka:BootstrapServers";
-
     /// <summary>
     /// Registers the three pollers (as keyed <see cref="IPoller"/>s, see <see cref="PollerNames"/>, and in
     /// <c>IEnumerable&lt;IPoller&gt;</c>), their options (section <c>Pollers</c>, validated at start), state tables,
@@ -34,7 +35,10 @@ public static class PollersServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        services.AddOptions<PollersOptions>().BindConfiguration(PollersOptions.SectionName).ValidateOnStart();
+        services.AddOptions<PollersOptions>()
+            .BindConfiguration(PollersOptions.SectionName)
+            .PostConfigure<IConfiguration>(UseOwnConsumerByDefault)
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PollersOptions>, PollersOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton(sp => new OwnTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
@@ -52,26 +56,16 @@ public static class PollersServiceCollectionExtensions
         services.TryAddSingleton(sp => new PollerStateStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.StateTableName));
         services.TryAddSingleton(sp => new LagSampleStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.LagTableName));
 
-        services.TryAddSingleton<ITelemetryPublisher>(sp =>
-        {
-            var bootstrap = sp.GetRequiredService<IConfiguration>()[KafkaBootstrapServersKey];
-            if (string.IsNullOrWhiteSpace(bootstrap))
-            {
-                throw new InvalidOperationException($"{KafkaBootstrapServersKey} is not set: the worker-pool poller publishes its events to Kafka.");
-            }
-
-            return new KafkaTelemetryPublisher(bootstrap, sp.GetRequiredService<IOptions<PollersOptions>>().Value.TelemetryTopic);
-        });
-        services.TryAddSingleton(sp =>
-        {
-            var bootstrap = sp.GetRequiredService<IConfiguration>()[KafkaBootstrapServersKey];
-            if (string.IsNullOrWhiteSpace(bootstrap))
-            {
-                throw new InvalidOperationException($"{KafkaBootstrapServersKey} is not set: the lag poller reads offsets from Kafka.");
-            }
-
-            return new KafkaLagSource(bootstrap);
-        });
+        services.TryAddSingleton<ITelemetryPublisher>(sp => new KafkaTelemetryPublisher(
+            () => KafkaConnection.Configure(
+                new ProducerConfig { Acks = Acks.All, ClientId = "telemetry-pollers", MessageTimeoutMs = 10_000, LingerMs = 5 },
+                sp.GetRequiredService<IConfiguration>(),
+                "the worker-pool poller publishes its events to Kafka"),
+            Options(sp).Value.TelemetryTopic));
+        services.TryAddSingleton(sp => new KafkaLagSource(() => KafkaConnection.Configure(
+            new AdminClientConfig { ClientId = "telemetry-lag-poller" },
+            sp.GetRequiredService<IConfiguration>(),
+            "the lag poller reads offsets from Kafka")));
 
         services.TryAddSingleton(new MqttClientFactory());
         services.TryAddSingleton<SysTopicReader>();
@@ -97,9 +91,18 @@ public static class PollersServiceCollectionExtensions
                 builder.AddTimeout(total / (options.WorkerPoolRetries + 1));
             });
 
-        AddPoller<ConsumerLagPoller>(services, PollerNames.Lag);
-        AddPoller<MqttBrokerPoller>(services, PollerNames.Mqtt);
-        AddPoller<WorkerPoolPoller>(services, PollerNames.WorkerPool);
+        // The pollers are public (the Functions app injects them by type) with internal constructors (their parts are
+        // internal), hence the explicit factories.
+        AddPoller(services, PollerNames.Lag, static sp => new ConsumerLagPoller(
+            Options(sp), sp.GetRequiredService<KafkaLagSource>(), sp.GetRequiredService<LagSampleStore>(), sp.GetRequiredService<PollerInstruments>(),
+            sp.GetRequiredService<INotableEventSink>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConsumerLagPoller>>(),
+            sp.GetService<ILagSampleStore>()));
+        AddPoller(services, PollerNames.Mqtt, static sp => new MqttBrokerPoller(
+            Options(sp), sp.GetRequiredService<SysTopicReader>(), sp.GetRequiredService<PollerStateStore>(), sp.GetRequiredService<PollerInstruments>(),
+            sp.GetRequiredService<INotableEventSink>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttBrokerPoller>>()));
+        AddPoller(services, PollerNames.WorkerPool, static sp => new WorkerPoolPoller(
+            Options(sp), sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ITelemetryPublisher>(), sp.GetRequiredService<PollerStateStore>(),
+            sp.GetRequiredService<PollerInstruments>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WorkerPoolPoller>>()));
         return services;
     }
 
@@ -132,10 +135,35 @@ public static class PollersServiceCollectionExtensions
             $"{LedgerOptions.SectionName}:{nameof(LedgerOptions.ConnectionString)} or {LedgerOptions.SectionName}:{nameof(LedgerOptions.TableServiceUri)} must be set: the pollers keep their state in Table Storage.");
     }
 
-    private static void AddPoller<TPoller>(IServiceCollection services, string name)
+    /// <summary>
+    /// Without its own settings, the lag poller watches our own consumer (<c>Kafka:ConsumerGroup</c> on
+    /// <c>Kafka:Topics</c>), and derived events go to the first of <c>Kafka:Topics</c>.
+    /// </summary>
+    private static void UseOwnConsumerByDefault(PollersOptions options, IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(options.LagConsumerGroups) && configuration["Kafka:ConsumerGroup"] is { Length: > 0 } group)
+        {
+            options.LagConsumerGroups = group;
+        }
+
+        var topics = PollersOptions.SplitList(configuration["Kafka:Topics"] ?? "");
+        if (string.IsNullOrWhiteSpace(options.LagTopics) && topics.Count > 0)
+        {
+            options.LagTopics = string.Join(',', topics);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.TelemetryTopic))
+        {
+            options.TelemetryTopic = topics.Count > 0 ? topics[0] : "telemetry";
+        }
+    }
+
+    private static IOptions<PollersOptions> Options(IServiceProvider services) => services.GetRequiredService<IOptions<PollersOptions>>();
+
+    private static void AddPoller<TPoller>(IServiceCollection services, string name, Func<IServiceProvider, TPoller> create)
         where TPoller : class, IPoller
     {
-        services.TryAddSingleton<TPoller>();
+        services.TryAddSingleton(create);
         if (services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(IPoller)))
         {
             return;

@@ -25,13 +25,16 @@ internal sealed class ExportHarness : IAsyncDisposable
         Environment.SetEnvironmentVariable("APPLICATIONINSIGHTS_SDKSTATS_DISABLED", "true");
     }
 
-    private ExportHarness(ServiceProvider services, string storageDirectory, string aggregatesMeterName, CapturingLoggerProvider logs)
+    private ExportHarness(ServiceProvider services, string storageDirectory, bool ownsStorage, string aggregatesMeterName, CapturingLoggerProvider logs)
     {
+        _ownsStorage = ownsStorage;
         Services = services;
         StorageDirectory = storageDirectory;
         AggregatesMeterName = aggregatesMeterName;
         Logs = logs;
     }
+
+    private readonly bool _ownsStorage;
 
     public ServiceProvider Services { get; }
 
@@ -48,7 +51,8 @@ internal sealed class ExportHarness : IAsyncDisposable
     public static string NewStorageDirectory() =>
         Path.Combine(AppContext.BaseDirectory, "exporter-storage", Guid.NewGuid().ToString("N"));
 
-    /// <summary>The standalone wiring, <c>services.AddTelemetryExport()</c>.</summary>
+    /// <summary>The standalone wiring; a caller that passes <paramref name="storageDirectory"/> keeps (and deletes) it.</summary>
+    /// <remarks>The standalone wiring, <c>services.AddTelemetryExport()</c>.</remarks>
     public static ExportHarness Standalone(
         IngestionEndpoint? endpoint,
         IDictionary<string, string?>? settings = null,
@@ -82,6 +86,11 @@ internal sealed class ExportHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
+        if (!_ownsStorage)
+        {
+            return;
+        }
+
         try
         {
             if (Directory.Exists(StorageDirectory))
@@ -102,6 +111,7 @@ internal sealed class ExportHarness : IAsyncDisposable
         string? storageDirectory,
         Action<IServiceCollection> register)
     {
+        var ownsStorage = storageDirectory is null;
         storageDirectory ??= NewStorageDirectory();
         var values = new Dictionary<string, string?>
         {
@@ -136,6 +146,9 @@ internal sealed class ExportHarness : IAsyncDisposable
         var meterName = "Telemetry.Functions.Aggregates.Test" + Guid.NewGuid().ToString("N");
         services.AddSingleton(new ExportMeterNames(TelemetryExportMeters.OwnMeterName, meterName));
         register(services);
-        return new ExportHarness(services.BuildServiceProvider(), storageDirectory, meterName, logs);
+        var provider = services.BuildServiceProvider();
+        // Started before anything records, as a host starts it: measurements made before a listener exists are lost.
+        _ = provider.GetRequiredService<MeterProvider>();
+        return new ExportHarness(provider, storageDirectory, ownsStorage, meterName, logs);
     }
 }

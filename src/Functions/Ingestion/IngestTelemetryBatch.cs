@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Azure.Functions.Worker;
+using Telemetry.Domain.Acknowledgement;
 using Telemetry.Domain.Ingestion;
 using Telemetry.Kafka.Triggered;
 
@@ -13,8 +14,9 @@ namespace Telemetry.Functions.Ingestion;
 /// </summary>
 public sealed class IngestTelemetryBatch(TriggeredBatchProcessor processor)
 {
-    // Must equal Kafka:MaxRetries (a test compares them): attribute arguments cannot come from settings.
-    internal const int MaxRetryCount = 4;
+    // Must equal Kafka:MaxRetries (a test compares them): attribute arguments cannot come from settings, and the
+    // attempt is final at the smaller of the two.
+    internal const int MaxRetryCount = 3;
 
     [Function(nameof(IngestTelemetryBatch))]
     [ExponentialBackoffRetry(MaxRetryCount, "00:00:02", "00:01:00")]
@@ -35,7 +37,10 @@ public sealed class IngestTelemetryBatch(TriggeredBatchProcessor processor)
             batch[i] = Unpack(records[i]);
         }
 
-        return processor.ProcessAsync(batch, context.RetryContext?.RetryCount ?? 0, cancellationToken);
+        var attempt = context.RetryContext is { } retry
+            ? new TriggerAttempt(retry.RetryCount, retry.MaxRetryCount)
+            : TriggerAttempt.NoRetryPolicy;
+        return processor.ProcessAsync(batch, attempt, cancellationToken);
     }
 
     private static ConsumedRecord Unpack(KafkaRecord record) => TriggerRecordMapper.Map(

@@ -1,11 +1,13 @@
 using Microsoft.Azure.Functions.Worker;
-using Telemetry.Pollers.Lag;
+using Microsoft.Extensions.DependencyInjection;
+using Telemetry.Pollers;
 
 namespace Telemetry.Functions.Pollers;
 
-public sealed class PollConsumerLag(ConsumerLagPoller poller)
+/// <summary>Polls consumer lag of the configured groups on a schedule; a failing target is reported by the poller, never thrown.</summary>
+public sealed class PollConsumerLag([FromKeyedServices(PollerNames.Lag)] IPoller poller)
 {
     [Function(nameof(PollConsumerLag))]
-    public Task Run([TimerTrigger("%Pollers:LagSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
-        => poller.PollAsync(cancellationToken);
+    public async Task Run([TimerTrigger("%Pollers:LagSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
+        => await poller.PollAsync(cancellationToken);
 }

@@ -1,11 +1,13 @@
 using Microsoft.Azure.Functions.Worker;
-using Telemetry.Pollers.Mqtt;
+using Microsoft.Extensions.DependencyInjection;
+using Telemetry.Pollers;
 
 namespace Telemetry.Functions.Pollers;
 
-public sealed class PollMqttBrokers(MqttBrokerPoller poller)
+/// <summary>Polls the MQTT brokers' $SYS statistics on a schedule; a failing target is reported by the poller, never thrown.</summary>
+public sealed class PollMqttBrokers([FromKeyedServices(PollerNames.Mqtt)] IPoller poller)
 {
     [Function(nameof(PollMqttBrokers))]
-    public Task Run([TimerTrigger("%Pollers:MqttSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
-        => poller.PollAsync(cancellationToken);
+    public async Task Run([TimerTrigger("%Pollers:MqttSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
+        => await poller.PollAsync(cancellationToken);
 }

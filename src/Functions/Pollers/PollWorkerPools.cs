@@ -1,11 +1,13 @@
 using Microsoft.Azure.Functions.Worker;
-using Telemetry.Pollers.WorkerPool;
+using Microsoft.Extensions.DependencyInjection;
+using Telemetry.Pollers;
 
 namespace Telemetry.Functions.Pollers;
 
-public sealed class PollWorkerPools(WorkerPoolPoller poller)
+/// <summary>Polls the worker-pool health endpoints on a schedule; a failing target is reported by the poller, never thrown.</summary>
+public sealed class PollWorkerPools([FromKeyedServices(PollerNames.WorkerPool)] IPoller poller)
 {
     [Function(nameof(PollWorkerPools))]
-    public Task Run([TimerTrigger("%Pollers:WorkerPoolSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
-        => poller.PollAsync(cancellationToken);
+    public async Task Run([TimerTrigger("%Pollers:WorkerPoolSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
+        => await poller.PollAsync(cancellationToken);
 }

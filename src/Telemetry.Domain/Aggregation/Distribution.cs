@@ -50,6 +50,16 @@ public sealed class Distribution : IEquatable<Distribution>
         Histogram.Record(micros / Scale);
     }
 
+    /// <summary>Back to empty, keeping the histogram's arrays (pooled aggregates reuse them).</summary>
+    internal void Reset()
+    {
+        Count = 0;
+        SumMicros = 0;
+        MinMicros = long.MaxValue;
+        MaxMicros = long.MinValue;
+        Histogram.Reset();
+    }
+
     public void Merge(Distribution other)
     {
         ArgumentNullException.ThrowIfNull(other);

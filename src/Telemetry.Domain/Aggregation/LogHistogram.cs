@@ -60,6 +60,14 @@ public sealed class LogHistogram : IEquatable<LogHistogram>
         _negative.Merge(other._negative);
     }
 
+    /// <summary>Empties the histogram, keeping its bucket arrays (pooled aggregates reuse them).</summary>
+    internal void Reset()
+    {
+        ZeroCount = 0;
+        _positive.Reset();
+        _negative.Reset();
+    }
+
     public LogHistogram Clone()
     {
         var copy = new LogHistogram();
@@ -151,6 +159,12 @@ public sealed class LogHistogram : IEquatable<LogHistogram>
 
                 return 0;
             }
+        }
+
+        public void Reset()
+        {
+            Array.Clear(_counts);
+            Total = 0;
         }
 
         public void Add(int index, long count)

@@ -8,7 +8,7 @@ namespace Telemetry.Domain.Aggregation;
 internal sealed class SeriesAdmission
 {
     // A day of windows: late events older than this are re-admitted from scratch, which only matters for the cap.
-    private const long RetainedMinutes = 24 * 60;
+    public const long RetainedMinutes = 24 * 60;
 
     private readonly int _maxSeriesPerMetric;
     private readonly Dictionary<(int Metric, long Minute), int> _counts = [];
@@ -53,17 +53,18 @@ internal sealed class SeriesAdmission
         return true;
     }
 
-    /// <summary>Forgets windows more than a day behind <paramref name="newestMinute"/>.</summary>
-    public void Prune(long newestMinute)
+    /// <summary>Forgets windows more than a day behind <paramref name="newestMinute"/>; true when it looked (hourly).</summary>
+    public bool Prune(long newestMinute)
     {
         if (newestMinute - _prunedAt < 60)
         {
-            return;
+            return false;
         }
 
         _prunedAt = newestMinute;
         var horizon = newestMinute - RetainedMinutes;
         _counts.Keys.Where(k => k.Minute < horizon).ToList().ForEach(k => _counts.Remove(k));
         _admitted.RemoveWhere(k => k.Minute < horizon);
+        return true;
     }
 }

@@ -12,12 +12,21 @@ internal sealed class SeriesRegistry
     public const int MaxKeyDimensions = 12;
     public const string OverflowKey = "otel.metric.overflow";
 
-    private readonly Dictionary<SeriesKey, int> _ids = [];
+    // Two levels: an event's dimension values are looked up once per key set (the wide key), then each of its
+    // metrics finds its series by (metric, tuple) in a narrow integer key. An envelope feeding five metrics hashes
+    // its dimension values once, not five times.
+    private readonly Dictionary<SeriesKey, int> _tuples = [];
+    private readonly List<string?[]> _tupleValues = [];
+    private readonly Dictionary<string, int> _keySets = new(StringComparer.Ordinal);
+    // Per tuple, the few (metric, series) pairs registered on it: a short scan beats hashing for the handful of
+    // metrics one key set feeds.
+    private (int Metric, int Series)[][] _byTuple = new (int, int)[256][];
     private readonly List<MetricSeries> _series = [];
     private readonly List<int> _metricOf = [];
     private readonly List<bool> _isOverflow = [];
     private readonly Dictionary<int, int> _overflowByMetric = [];
     private readonly int _capacity;
+    private int[] _keySetByMetric = [];
 
     public SeriesRegistry(int capacity = 1_000_000) => _capacity = capacity;
 
@@ -29,31 +38,102 @@ internal sealed class SeriesRegistry
 
     public bool IsOverflow(int id) => _isOverflow[id];
 
-    /// <summary>The id of the series, or -1 when it is new and the registry is full.</summary>
-    public int Find(MetricDefinition metric, int[] slots, string?[] values, out SeriesKey key)
+    /// <summary>Metrics with the same dimension keys share a key set, and so their dimension tuples.</summary>
+    public int KeySetOf(MetricDefinition metric)
     {
-        key = new SeriesKey(metric.Id, slots, values);
-        return _ids.TryGetValue(key, out var id) ? id : -1;
+        if (metric.Id < _keySetByMetric.Length && _keySetByMetric[metric.Id] > 0)
+        {
+            return _keySetByMetric[metric.Id] - 1;
+        }
+
+        var joined = string.Join('\u0001', metric.DimensionKeys);
+        if (!_keySets.TryGetValue(joined, out var set))
+        {
+            set = _keySets.Count;
+            _keySets.Add(joined, set);
+        }
+
+        if (metric.Id >= _keySetByMetric.Length)
+        {
+            Array.Resize(ref _keySetByMetric, Math.Max(metric.Id + 1, _keySetByMetric.Length * 2));
+        }
+
+        _keySetByMetric[metric.Id] = set + 1;
+        return set;
     }
 
-    /// <summary>Registers a series found missing by <see cref="Find"/>; -1 when the registry is full.</summary>
-    public int Add(MetricDefinition metric, in SeriesKey key)
+    /// <summary>The id of the values the slots pick for a key set, or -1 when new and the registry is full.</summary>
+    public int Tuple(int keySet, int[] slots, string?[] values)
+    {
+        var key = new SeriesKey(keySet, slots, values);
+        ref var id = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_tuples, key, out var exists);
+        if (!exists)
+        {
+            if (_tupleValues.Count >= _capacity)
+            {
+                _tuples.Remove(key);
+                return -1;
+            }
+
+            id = _tupleValues.Count;
+            var copy = new string?[slots.Length];
+            for (var i = 0; i < copy.Length; i++)
+            {
+                copy[i] = values[slots[i]];
+            }
+
+            _tupleValues.Add(copy);
+        }
+
+        return id;
+    }
+
+    /// <summary>The id of the metric's series for a tuple, or -1 when it has none yet.</summary>
+    public int Find(MetricDefinition metric, int tuple)
+    {
+        if ((uint)tuple < (uint)_byTuple.Length && _byTuple[tuple] is { } pairs)
+        {
+            foreach (var (m, series) in pairs)
+            {
+                if (m == metric.Id)
+                {
+                    return series;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Registers the metric's series for a tuple; -1 when the registry is full.</summary>
+    public int Add(MetricDefinition metric, int tuple)
     {
         if (_series.Count >= _capacity)
         {
             return -1;
         }
 
+        var values = _tupleValues[tuple];
         var dims = new List<KeyValuePair<string, string>>(metric.DimensionKeys.Length);
         for (var i = 0; i < metric.DimensionKeys.Length; i++)
         {
-            if (key.ValueAt(i) is { } value)
+            if (values[i] is { } value)
             {
                 dims.Add(new(metric.DimensionKeys[i], value));
             }
         }
 
-        return Register(key, new MetricSeries(metric.Name, metric.Unit, dims), metric.Id);
+        var id = _series.Count;
+        _series.Add(new MetricSeries(metric.Name, metric.Unit, dims));
+        _metricOf.Add(metric.Id);
+        _isOverflow.Add(false);
+        if (tuple >= _byTuple.Length)
+        {
+            Array.Resize(ref _byTuple, Math.Max(tuple + 1, _byTuple.Length * 2));
+        }
+
+        _byTuple[tuple] = [.. _byTuple[tuple] ?? [], (metric.Id, id)];
+        return id;
     }
 
     /// <summary>The one overflow series of a metric: <c>otel.metric.overflow=true</c> and no other dimension.</summary>
@@ -69,16 +149,6 @@ internal sealed class SeriesRegistry
         _metricOf.Add(metric.Id);
         _isOverflow.Add(true);
         _overflowByMetric.Add(metric.Id, id);
-        return id;
-    }
-
-    private int Register(in SeriesKey key, MetricSeries series, int metricId)
-    {
-        var id = _series.Count;
-        _series.Add(series);
-        _metricOf.Add(metricId);
-        _isOverflow.Add(false);
-        _ids.Add(key, id);
         return id;
     }
 

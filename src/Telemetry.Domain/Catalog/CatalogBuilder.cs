@@ -60,6 +60,7 @@ internal sealed class CatalogBuilder
         private readonly List<FieldDefinition> _fields = [];
         private readonly List<(FieldDefinition Field, string MetricName, string Unit, string[]? Keys)> _distributions = [];
         private readonly List<(NotableEventKind Kind, NotableTrigger Trigger, string? Field, string[] Values)> _rules = [];
+        private readonly Dictionary<string, (ImmutableArray<string> Keys, int[] Slots)> _bindings = new(StringComparer.Ordinal);
         private (string Name, string Unit, string[]? Keys)? _count;
 
         public EventBuilder(CatalogBuilder owner, string name, EnvelopeTimeUnit defaultTimeUnit)
@@ -184,6 +185,13 @@ internal sealed class CatalogBuilder
         private (ImmutableArray<string> Keys, int[] Slots) Bind(string[] keys, List<string> dimensionKeys)
         {
             var sorted = keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+            // One slots array per key list within an event: the processor reuses a dimension tuple while the array repeats.
+            var signature = string.Join('\u0001', sorted);
+            if (_bindings.TryGetValue(signature, out var bound))
+            {
+                return bound;
+            }
+
             var slots = new int[sorted.Length];
             for (var i = 0; i < sorted.Length; i++)
             {
@@ -194,7 +202,7 @@ internal sealed class CatalogBuilder
                 }
             }
 
-            return ([.. sorted], slots);
+            return _bindings[signature] = ([.. sorted], slots);
         }
     }
 

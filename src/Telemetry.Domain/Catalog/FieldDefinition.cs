@@ -59,17 +59,19 @@ public sealed class FieldDefinition
     /// <summary>Converts a valid number in this field's unit to its metric's unit (milliseconds for durations).</summary>
     internal double ToMetricUnit(double value, EnvelopeTimeUnit timeUnit) => Unit switch
     {
-        MeasurementUnit.NativeTime => timeUnit switch
-        {
-            EnvelopeTimeUnit.Native or EnvelopeTimeUnit.Nanosecond => value / 1_000_000d,
-            EnvelopeTimeUnit.Microsecond => value / 1_000d,
-            EnvelopeTimeUnit.Millisecond => value,
-            _ => value * 1_000d,
-        },
+        MeasurementUnit.NativeTime => NativeToMilliseconds(value, timeUnit),
         MeasurementUnit.Nanoseconds => value / 1_000_000d,
         MeasurementUnit.Microseconds => value / 1_000d,
         MeasurementUnit.Seconds => value * 1_000d,
         _ => value,
+    };
+
+    internal static double NativeToMilliseconds(double value, EnvelopeTimeUnit timeUnit) => timeUnit switch
+    {
+        EnvelopeTimeUnit.Native or EnvelopeTimeUnit.Nanosecond => value / 1_000_000d,
+        EnvelopeTimeUnit.Microsecond => value / 1_000d,
+        EnvelopeTimeUnit.Millisecond => value,
+        _ => value * 1_000d,
     };
 
     internal bool IsDuration => Unit is MeasurementUnit.NativeTime or MeasurementUnit.Nanoseconds or MeasurementUnit.Microseconds

@@ -18,6 +18,9 @@ internal sealed class DecodedEvent
 
     public EnvelopeTimeUnit TimeUnit { get; set; }
 
+    /// <summary>True once the envelope's own time_unit was read (it overrides the event's default).</summary>
+    public bool TimeUnitGiven { get; set; }
+
     public EnvelopeError Error { get; set; }
 
     public string? ErrorMessage { get; set; }
@@ -54,6 +57,7 @@ internal sealed class DecodedEvent
         Definition = null;
         TimeUnixMs = 0;
         TimeUnit = EnvelopeTimeUnit.Native;
+        TimeUnitGiven = false;
         Error = EnvelopeError.None;
         ErrorMessage = null;
         Array.Clear(Dimensions);
@@ -61,13 +65,17 @@ internal sealed class DecodedEvent
         Seen = 0;
         NotableCount = 0;
         DurationMs = null;
+        DurationObservation = -1;
         Source = null;
         Reason = null;
         Attributes = null;
     }
 
-    public void AddObservation(MetricDefinition metric, int[] slots, double value) =>
-        Observations[ObservationCount++] = new Observation(metric, slots, value);
+    /// <summary>Index of the first duration observation (for <see cref="DurationMs"/>), or -1.</summary>
+    public int DurationObservation { get; set; } = -1;
+
+    public void AddObservation(MetricDefinition metric, int[] slots, double value, int fieldIndex = -1, bool native = false) =>
+        Observations[ObservationCount++] = new Observation(metric, slots, value, fieldIndex, native);
 
     public void AddNotable(NotableEventKind kind)
     {
@@ -86,5 +94,9 @@ internal sealed class DecodedEvent
     }
 
     /// <summary>One value for one metric; <see cref="Slots"/> pick the series' dimension values.</summary>
-    internal readonly record struct Observation(MetricDefinition Metric, int[] Slots, double Value);
+    /// <summary>
+    /// One value for one metric; <see cref="Slots"/> pick the series' dimension values. A <see cref="Native"/> value is
+    /// still in the envelope's native unit until the whole envelope (and so its time_unit) has been read.
+    /// </summary>
+    internal record struct Observation(MetricDefinition Metric, int[] Slots, double Value, int FieldIndex, bool Native);
 }

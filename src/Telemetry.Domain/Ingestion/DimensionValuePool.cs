@@ -16,6 +16,11 @@ internal sealed class DimensionValuePool
     public const string OverflowValue = "_other";
 
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+    // In front of the dictionary: values keyed by their UTF-8 bytes, so a known value costs one byte hash and
+    // one compare, without transcoding. Open addressing, linear probing, kept at most half full.
+    private Utf8Entry[] _utf8 = new Utf8Entry[1024];
+    private int _utf8Count;
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     public DimensionValuePool() => _lookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -24,6 +29,72 @@ internal sealed class DimensionValuePool
 
     /// <summary>The interned value of UTF-8 text; a leading <c>:</c> (an inspected Elixir atom) is dropped.</summary>
     public string Intern(ReadOnlySpan<byte> utf8)
+    {
+        var hash = HashOf(utf8);
+        var mask = _utf8.Length - 1;
+        for (var i = hash & mask; ; i = (i + 1) & mask)
+        {
+            ref var entry = ref _utf8[i];
+            if (entry.Key is null)
+            {
+                break;
+            }
+
+            if (entry.Hash == hash && utf8.SequenceEqual(entry.Key))
+            {
+                return entry.Value;
+            }
+        }
+
+        var value = InternSlow(utf8);
+        if (utf8.Length <= MaxValueChars * 4 && _utf8Count < Capacity && !ReferenceEquals(value, OverflowValue))
+        {
+            AddUtf8(utf8.ToArray(), hash, value);
+        }
+
+        return value;
+    }
+
+    private static int HashOf(ReadOnlySpan<byte> utf8)
+    {
+        // FNV-1a: short keys, and no need for flood resistance (the table is bounded and per partition).
+        var h = 2166136261u;
+        foreach (var b in utf8)
+        {
+            h = (h ^ b) * 16777619u;
+        }
+
+        return (int)(h & 0x7FFFFFFF);
+    }
+
+    private void AddUtf8(byte[] key, int hash, string value)
+    {
+        if ((_utf8Count + 1) * 2 > _utf8.Length)
+        {
+            var old = _utf8;
+            _utf8 = new Utf8Entry[old.Length * 2];
+            _utf8Count = 0;
+            foreach (var e in old)
+            {
+                if (e.Key is not null)
+                {
+                    AddUtf8(e.Key, e.Hash, e.Value);
+                }
+            }
+        }
+
+        var mask = _utf8.Length - 1;
+        var i = hash & mask;
+        while (_utf8[i].Key is not null)
+        {
+            i = (i + 1) & mask;
+        }
+
+        _utf8[i] = new Utf8Entry(key, hash, value);
+        _utf8Count++;
+    }
+
+    private string InternSlow(ReadOnlySpan<byte> utf8)
     {
         Span<char> chars = stackalloc char[MaxValueChars * 4];
         var limit = Math.Min(utf8.Length, MaxValueChars * 4);
@@ -54,6 +125,8 @@ internal sealed class DimensionValuePool
         _values.Add(s, s);
         return s;
     }
+
+    private readonly record struct Utf8Entry(byte[] Key, int Hash, string Value);
 
     internal static string Decode(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);
 }

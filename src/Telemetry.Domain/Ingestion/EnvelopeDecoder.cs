@@ -23,9 +23,14 @@ internal sealed class EnvelopeDecoder
     // Keeps values inside what a Distribution's micro-unit long can hold, with room for sums.
     private const double MaxMetricValue = 9e12;
 
+    private static readonly string SourceTooLong = $"source is longer than {MaxSourceBytes} bytes.";
+
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
 
     private readonly TelemetryCatalog _catalog;
+
+    // Direct-mapped cache of dotted names as sent (UTF-8) → definition: the stream repeats a few dozen names.
+    private readonly (byte[]? Name, EventDefinition? Definition)[] _names = new (byte[]?, EventDefinition?)[256];
     private readonly IngestionOptions _options;
     private readonly DimensionValuePool _pool;
     private readonly GenericEventRegistry _generic;
@@ -80,58 +85,84 @@ internal sealed class EnvelopeDecoder
             return Fail(e, EnvelopeError.WrongType, "The envelope must be a JSON object.");
         }
 
-        // Keys may come in any order, and measurements need the event: one pass notes where each field is,
-        // then each is read from a copy of the reader positioned on its value.
-        Utf8JsonReader schema = default, name = default, time = default, unit = default, source = default, measurements = default, metadata = default;
-        bool hasSchema = false, hasName = false, hasTime = false, hasUnit = false, hasSource = false, hasMeasurements = false, hasMetadata = false;
+        // Keys may come in any order. Producers following docs/envelope.md put schema and event first, so the
+        // measurements and metadata are read in place; otherwise they are read afterwards from a saved reader copy.
+        // time_unit may come last: native durations are converted once the whole envelope has been read.
+        Utf8JsonReader measurements = default, metadata = default;
+        bool hasSchema = false, hasName = false, hasTime = false, hasSource = false, deferMeasurements = false, deferMetadata = false;
+        EnvelopeError schemaError = EnvelopeError.None, nameError = EnvelopeError.None, timeError = EnvelopeError.None, unitError = EnvelopeError.None, sourceError = EnvelopeError.None;
+        string? nameMessage = null, timeMessage = null, unitMessage = null, sourceMessage = null;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
-            if (r.ValueTextEquals("schema"u8))
+            var key = TopLevelKey(ref r);
+            r.Read();
+            switch (key)
             {
-                r.Read();
-                schema = r;
-                hasSchema = true;
-            }
-            else if (r.ValueTextEquals("event"u8))
-            {
-                r.Read();
-                name = r;
-                hasName = true;
-            }
-            else if (r.ValueTextEquals("time"u8))
-            {
-                r.Read();
-                time = r;
-                hasTime = true;
-            }
-            else if (r.ValueTextEquals("time_unit"u8))
-            {
-                r.Read();
-                unit = r;
-                hasUnit = true;
-            }
-            else if (r.ValueTextEquals("source"u8))
-            {
-                r.Read();
-                source = r;
-                hasSource = true;
-            }
-            else if (r.ValueTextEquals("measurements"u8))
-            {
-                r.Read();
-                measurements = r;
-                hasMeasurements = true;
-            }
-            else if (r.ValueTextEquals("metadata"u8))
-            {
-                r.Read();
-                metadata = r;
-                hasMetadata = true;
-            }
-            else
-            {
-                // Unknown top-level keys are ignored: later producers may add some.
-                r.Read();
+                case TopKey.Schema:
+                    hasSchema = true;
+                    schemaError = r.TokenType != JsonTokenType.Number ? EnvelopeError.WrongType
+                        : !r.TryGetInt32(out var version) || version != SchemaVersion ? EnvelopeError.WrongSchemaVersion
+                        : EnvelopeError.None;
+                    if (schemaError == EnvelopeError.WrongSchemaVersion)
+                    {
+                        // Another version may be shaped differently: stop here.
+                        return Fail(e, schemaError, $"schema must be {SchemaVersion}.");
+                    }
+
+                    break;
+                case TopKey.Event:
+                    hasName = true;
+                    var copy = r;
+                    nameError = ResolveEvent(ref copy, e);
+                    nameMessage = e.ErrorMessage;
+                    break;
+                case TopKey.Time:
+                    hasTime = true;
+                    timeError = ReadTime(ref r, recordTimestampMs, e);
+                    timeMessage = e.ErrorMessage;
+                    break;
+                case TopKey.TimeUnit:
+                    // The event's default applies until this is read; native durations are converted at the end.
+                    unitError = ReadTimeUnit(ref r, e);
+                    unitMessage = e.ErrorMessage;
+                    break;
+                case TopKey.Source:
+                    hasSource = true;
+                    sourceError = r.TokenType != JsonTokenType.String ? EnvelopeError.WrongType
+                        : r.ValueSpan.Length > MaxSourceBytes ? EnvelopeError.Oversized
+                        : EnvelopeError.None;
+                    sourceMessage = sourceError == EnvelopeError.WrongType ? "source must be a string." : SourceTooLong;
+                    if (capture && sourceError == EnvelopeError.None)
+                    {
+                        e.Source = r.GetString();
+                    }
+
+                    break;
+                case TopKey.Measurements:
+                case TopKey.Metadata:
+                    if (hasSchema && schemaError == EnvelopeError.None && nameError == EnvelopeError.None && e.Definition is not null)
+                    {
+                        var fieldError = ReadFields(ref r, e, key == TopKey.Measurements, capture);
+                        if (fieldError != EnvelopeError.None)
+                        {
+                            return fieldError;
+                        }
+
+                        continue;
+                    }
+
+                    if (key == TopKey.Measurements)
+                    {
+                        measurements = r;
+                        deferMeasurements = true;
+                    }
+                    else
+                    {
+                        metadata = r;
+                        deferMetadata = true;
+                    }
+
+                    break;
             }
 
             r.Skip();
@@ -145,14 +176,9 @@ internal sealed class EnvelopeDecoder
             return Missing(e, "schema");
         }
 
-        if (schema.TokenType != JsonTokenType.Number)
+        if (schemaError != EnvelopeError.None)
         {
-            return Fail(e, EnvelopeError.WrongType, "schema must be a number.");
-        }
-
-        if (!schema.TryGetInt32(out var version) || version != SchemaVersion)
-        {
-            return Fail(e, EnvelopeError.WrongSchemaVersion, $"schema must be {SchemaVersion}.");
+            return Fail(e, schemaError, "schema must be a number.");
         }
 
         if (!hasName)
@@ -160,10 +186,9 @@ internal sealed class EnvelopeDecoder
             return Missing(e, "event");
         }
 
-        var error = ResolveEvent(ref name, e);
-        if (error != EnvelopeError.None)
+        if (nameError != EnvelopeError.None)
         {
-            return error;
+            return Fail(e, nameError, nameMessage!);
         }
 
         if (!hasTime)
@@ -171,21 +196,14 @@ internal sealed class EnvelopeDecoder
             return Missing(e, "time");
         }
 
-        error = ReadTime(ref time, recordTimestampMs, e);
-        if (error != EnvelopeError.None)
+        if (timeError != EnvelopeError.None)
         {
-            return error;
+            return Fail(e, timeError, timeMessage!);
         }
 
-        var definition = e.Definition!;
-        e.TimeUnit = definition.DefaultTimeUnit;
-        if (hasUnit)
+        if (unitError != EnvelopeError.None)
         {
-            error = ReadTimeUnit(ref unit, e);
-            if (error != EnvelopeError.None)
-            {
-                return error;
-            }
+            return Fail(e, unitError, unitMessage!);
         }
 
         if (!hasSource)
@@ -193,38 +211,36 @@ internal sealed class EnvelopeDecoder
             return Missing(e, "source");
         }
 
-        if (source.TokenType != JsonTokenType.String)
+        if (sourceError != EnvelopeError.None)
         {
-            return Fail(e, EnvelopeError.WrongType, "source must be a string.");
+            return Fail(e, sourceError, sourceMessage!);
         }
 
-        if (source.ValueSpan.Length > MaxSourceBytes)
-        {
-            return Fail(e, EnvelopeError.Oversized, $"source is longer than {MaxSourceBytes} bytes.");
-        }
+        var definition = e.Definition!;
+        EnvelopeError error;
 
-        if (capture)
+        if (deferMeasurements)
         {
-            e.Source = source.GetString();
-        }
-
-        e.AddObservation(definition.CountMetric, definition.CountMetricSlots, 1);
-        if (hasMeasurements)
-        {
-            error = ReadFields(ref measurements, e, "measurements", capture);
+            error = ReadFields(ref measurements, e, measurements: true, capture);
             if (error != EnvelopeError.None)
             {
                 return error;
             }
         }
 
-        if (hasMetadata)
+        if (deferMetadata)
         {
-            error = ReadFields(ref metadata, e, "metadata", capture);
+            error = ReadFields(ref metadata, e, measurements: false, capture);
             if (error != EnvelopeError.None)
             {
                 return error;
             }
+        }
+
+        error = FinishDurations(e);
+        if (error != EnvelopeError.None)
+        {
+            return error;
         }
 
         var missing = definition.RequiredMask & ~e.Seen;
@@ -237,10 +253,107 @@ internal sealed class EnvelopeDecoder
         return EnvelopeError.None;
     }
 
+    private static TopKey TopLevelKey(ref Utf8JsonReader r)
+    {
+        if (r.ValueIsEscaped)
+        {
+            return r.ValueTextEquals("schema"u8) ? TopKey.Schema : r.ValueTextEquals("event"u8) ? TopKey.Event
+                : r.ValueTextEquals("time"u8) ? TopKey.Time : r.ValueTextEquals("time_unit"u8) ? TopKey.TimeUnit
+                : r.ValueTextEquals("source"u8) ? TopKey.Source : r.ValueTextEquals("measurements"u8) ? TopKey.Measurements
+                : r.ValueTextEquals("metadata"u8) ? TopKey.Metadata : TopKey.Other;
+        }
+
+        var k = r.ValueSpan;
+        return k.Length switch
+        {
+            4 when k.SequenceEqual("time"u8) => TopKey.Time,
+            5 when k.SequenceEqual("event"u8) => TopKey.Event,
+            6 when k.SequenceEqual("schema"u8) => TopKey.Schema,
+            6 when k.SequenceEqual("source"u8) => TopKey.Source,
+            8 when k.SequenceEqual("metadata"u8) => TopKey.Metadata,
+            9 when k.SequenceEqual("time_unit"u8) => TopKey.TimeUnit,
+            12 when k.SequenceEqual("measurements"u8) => TopKey.Measurements,
+            _ => TopKey.Other,
+        };
+    }
+
+    /// <summary>Converts native durations now that time_unit is known, and checks every value's range in its metric unit.</summary>
+    private static EnvelopeError FinishDurations(DecodedEvent e)
+    {
+        for (var i = 0; i < e.ObservationCount; i++)
+        {
+            ref var o = ref e.Observations[i];
+            if (!o.Native)
+            {
+                continue;
+            }
+
+            o.Value = FieldDefinition.NativeToMilliseconds(o.Value, e.TimeUnit);
+            o.Native = false;
+            if (Math.Abs(o.Value) > MaxMetricValue)
+            {
+                return Fail(e, EnvelopeError.OutOfRange, $"{o.Metric.Name} is too large.");
+            }
+
+            if (o.FieldIndex >= 0)
+            {
+                e.FieldValues[o.FieldIndex] = o.Value;
+            }
+        }
+
+        if (e.DurationObservation >= 0)
+        {
+            e.DurationMs = e.Observations[e.DurationObservation].Value;
+        }
+
+        return EnvelopeError.None;
+    }
+
+    private enum TopKey
+    {
+        Other,
+        Schema,
+        Event,
+        Time,
+        TimeUnit,
+        Source,
+        Measurements,
+        Metadata,
+    }
+
     private EnvelopeError ResolveEvent(ref Utf8JsonReader name, DecodedEvent e)
     {
         Span<char> chars = stackalloc char[MaxEventNameBytes];
         var length = 0;
+        var slot = -1;
+        if (name.TokenType == JsonTokenType.String && !name.ValueIsEscaped)
+        {
+            var raw = name.ValueSpan;
+            var h = 2166136261u;
+            foreach (var b in raw)
+            {
+                h = (h ^ b) * 16777619u;
+            }
+
+            // Up to four probes; a name that finds no free slot is simply not cached (no evictions, no churn).
+            var mask = _names.Length - 1;
+            for (var probe = 0; probe < 4; probe++)
+            {
+                var i = (int)((h + (uint)probe) & (uint)mask);
+                var (cachedName, cachedDefinition) = _names[i];
+                if (cachedName is null)
+                {
+                    slot = i;
+                    break;
+                }
+
+                if (raw.SequenceEqual(cachedName))
+                {
+                    return Resolved(e, cachedDefinition!);
+                }
+            }
+        }
+
         if (name.TokenType == JsonTokenType.String)
         {
             if (name.ValueIsEscaped || !AppendName(name.ValueSpan, chars, ref length, allowDots: true))
@@ -293,8 +406,12 @@ internal sealed class EnvelopeDecoder
 
         if (_catalog.TryFind(text, out var definition))
         {
-            e.Definition = definition;
-            return EnvelopeError.None;
+            if (slot >= 0)
+            {
+                _names[slot] = (name.ValueSpan.ToArray(), definition);
+            }
+
+            return Resolved(e, definition);
         }
 
         if (_options.UnknownEvents == UnknownEventPolicy.Reject)
@@ -308,7 +425,19 @@ internal sealed class EnvelopeDecoder
             return Fail(e, EnvelopeError.UnknownEvent, $"More than {_options.MaxUnknownEvents} distinct unknown events (Ingestion:MaxUnknownEvents).");
         }
 
-        e.Definition = generic;
+        if (slot >= 0)
+        {
+            _names[slot] = (name.ValueSpan.ToArray(), generic);
+        }
+
+        return Resolved(e, generic);
+    }
+
+    private static EnvelopeError Resolved(DecodedEvent e, EventDefinition definition)
+    {
+        e.Definition = definition;
+        e.TimeUnit = e.TimeUnitGiven ? e.TimeUnit : definition.DefaultTimeUnit;
+        e.AddObservation(definition.CountMetric, definition.CountMetricSlots, 1);
         return EnvelopeError.None;
     }
 
@@ -424,18 +553,20 @@ internal sealed class EnvelopeDecoder
         }
 
         e.TimeUnit = parsed.Value;
+        e.TimeUnitGiven = true;
         return EnvelopeError.None;
     }
 
-    private EnvelopeError ReadFields(ref Utf8JsonReader r, DecodedEvent e, string where, bool capture)
+    private EnvelopeError ReadFields(ref Utf8JsonReader r, DecodedEvent e, bool measurements, bool capture)
     {
         if (r.TokenType != JsonTokenType.StartObject)
         {
-            return Fail(e, EnvelopeError.WrongType, $"{where} must be an object.");
+            r.Skip();
+            return Fail(e, EnvelopeError.WrongType, measurements ? "measurements must be an object." : "metadata must be an object.");
         }
 
         var definition = e.Definition!;
-        var isMeasurements = where == "measurements";
+        var isMeasurements = measurements;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             var field = Find(definition, ref r);
@@ -475,9 +606,25 @@ internal sealed class EnvelopeDecoder
     private static FieldDefinition? Find(EventDefinition definition, ref Utf8JsonReader r)
     {
         var fields = definition.Fields;
+        if (r.ValueIsEscaped)
+        {
+            for (var i = 0; i < fields.Length; i++)
+            {
+                if (r.ValueTextEquals(fields[i].Utf8Name))
+                {
+                    return fields[i];
+                }
+            }
+
+            return null;
+        }
+
+        // Names are short and mostly differ in length: compare lengths first, bytes only on a length match.
+        var name = r.ValueSpan;
         for (var i = 0; i < fields.Length; i++)
         {
-            if (r.ValueTextEquals(fields[i].Utf8Name))
+            var candidate = fields[i].Utf8Name;
+            if (candidate.Length == name.Length && name.SequenceEqual(candidate))
             {
                 return fields[i];
             }
@@ -544,7 +691,7 @@ internal sealed class EnvelopeDecoder
                     return WrongType(e, field, "a number");
                 }
 
-                if (!r.TryGetDouble(out var value) || (field.Type == FieldType.Integer && value != Math.Floor(value)))
+                if (!TryReadNumber(ref r, out var value) || (field.Type == FieldType.Integer && value != Math.Floor(value)))
                 {
                     return WrongType(e, field, field.Type == FieldType.Integer ? "an integer" : "a number");
                 }
@@ -554,7 +701,8 @@ internal sealed class EnvelopeDecoder
                     return Fail(e, EnvelopeError.OutOfRange, $"{field.Name} must be at least {field.Minimum}.");
                 }
 
-                var converted = field.ToMetricUnit(value, e.TimeUnit);
+                var native = field.Unit == MeasurementUnit.NativeTime;
+                var converted = native ? value : field.ToMetricUnit(value, e.TimeUnit);
                 if (Math.Abs(converted) > MaxMetricValue)
                 {
                     return Fail(e, EnvelopeError.OutOfRange, $"{field.Name} is too large.");
@@ -572,12 +720,12 @@ internal sealed class EnvelopeDecoder
                         return Fail(e, EnvelopeError.Oversized, "Too many measurements.");
                     }
 
-                    e.AddObservation(field.Metric, field.MetricSlots, converted);
-                }
+                    if (field.IsDuration && e.DurationObservation < 0)
+                    {
+                        e.DurationObservation = e.ObservationCount;
+                    }
 
-                if (field.IsDuration && e.DurationMs is null)
-                {
-                    e.DurationMs = converted;
+                    e.AddObservation(field.Metric, field.MetricSlots, converted, field.Index, native);
                 }
 
                 if (field.DimensionSlot >= 0)
@@ -631,6 +779,60 @@ internal sealed class EnvelopeDecoder
 
         return EnvelopeError.None;
     }
+
+    /// <summary>
+    /// Plain decimals with at most 15 significant digits (nearly every measurement) are exact as mantissa / 10^k,
+    /// and correctly rounded by one division; everything else goes to the general parser.
+    /// </summary>
+    private static bool TryReadNumber(ref Utf8JsonReader r, out double value)
+    {
+        var s = r.ValueSpan;
+        if (!r.HasValueSequence && s.Length <= 17)
+        {
+            var i = 0;
+            var negative = s[0] == '-';
+            if (negative)
+            {
+                i++;
+            }
+
+            long mantissa = 0;
+            var digits = 0;
+            var fraction = -1;
+            for (; i < s.Length; i++)
+            {
+                var d = (uint)(s[i] - '0');
+                if (d <= 9)
+                {
+                    mantissa = (mantissa * 10) + d;
+                    digits++;
+                    if (fraction >= 0)
+                    {
+                        fraction++;
+                    }
+                }
+                else if (s[i] == '.' && fraction < 0)
+                {
+                    fraction = 0;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            if (i == s.Length && digits is > 0 and <= 15)
+            {
+                var v = fraction > 0 ? mantissa / Pow10[fraction] : mantissa;
+                value = negative ? -v : v;
+                return true;
+            }
+        }
+
+        return r.TryGetDouble(out value);
+    }
+
+    private static readonly double[] Pow10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 
     private void SetDimension(FieldDefinition field, ref Utf8JsonReader r, DecodedEvent e)
     {

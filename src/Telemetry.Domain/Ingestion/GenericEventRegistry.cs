@@ -92,7 +92,7 @@ internal sealed class GenericEventRegistry
         {
             Index = -1,
             Metric = NewMetric(metricName, isDuration ? "ms" : unit == MeasurementUnit.Bytes ? "By" : "1", definition.DimensionKeys),
-            MetricSlots = AllSlots(definition.DimensionKeys.Length),
+            MetricSlots = definition.CountMetricSlots,
         };
         known.Add(name, field);
         return field;

@@ -31,6 +31,7 @@ public sealed class TelemetryPartitionProcessor
     private readonly GenericEventRegistry _generic;
     private readonly int[] _latenessSeries = new int[Enum.GetValues<TelemetryFamily>().Length];
     private readonly long _allowedLatenessMs;
+    private readonly MinuteAggregator _aggregator;
 
     private RecordEntry[] _records = new RecordEntry[256];
     private RecordOutcome[] _outcomes = new RecordOutcome[256];
@@ -45,7 +46,12 @@ public sealed class TelemetryPartitionProcessor
     /// <param name="partition">The partition number.</param>
     /// <param name="options">Validated <c>Ingestion</c> settings.</param>
     /// <param name="catalog">The event catalog; <see cref="TelemetryCatalog.Default"/> when null.</param>
-    public TelemetryPartitionProcessor(string topic, int partition, IngestionOptions options, TelemetryCatalog? catalog = null)
+    /// <param name="reuseAggregates">
+    /// Refill the <see cref="MinuteAggregate"/> objects of earlier batches instead of allocating new ones, so steady state
+    /// allocates nothing at all. Only for hosts whose sinks finish with (or copy) the aggregates before the next
+    /// <see cref="Decode"/>; by default every finalised batch gets its own objects.
+    /// </param>
+    public TelemetryPartitionProcessor(string topic, int partition, IngestionOptions options, TelemetryCatalog? catalog = null, bool reuseAggregates = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,6 +64,7 @@ public sealed class TelemetryPartitionProcessor
         _decoder = new EnvelopeDecoder(_catalog, options, new DimensionValuePool(), _generic);
         _admission = new SeriesAdmission(options.MaxSeriesPerMetric);
         _allowedLatenessMs = options.AllowedLatenessSeconds * 1000L;
+        _aggregator = new MinuteAggregator(reuseAggregates);
         Array.Fill(_latenessSeries, -1);
     }
 
@@ -101,7 +108,12 @@ public sealed class TelemetryPartitionProcessor
             DecodeOne(record, ref stats);
         }
 
-        _admission.Prune(MinuteAggregator.MinuteOf(_maxEventTimeMs == long.MinValue ? 0 : _maxEventTimeMs));
+        var newestMinute = MinuteAggregator.MinuteOf(_maxEventTimeMs == long.MinValue ? 0 : _maxEventTimeMs);
+        if (_admission.Prune(newestMinute))
+        {
+            _aggregator.Prune(newestMinute - SeriesAdmission.RetainedMinutes);
+        }
+
         return new TelemetryBatch(this, _generation, stats);
     }
 
@@ -122,10 +134,19 @@ public sealed class TelemetryPartitionProcessor
         var minute = MinuteAggregator.MinuteOf(e.TimeUnixMs);
         entry.Minute = minute;
         EnsureObservationCapacity(e.ObservationCount + 1);
+        int[]? lastSlots = null;
+        int lastKeySet = -1, tuple = -1;
         for (var i = 0; i < e.ObservationCount; i++)
         {
             ref readonly var o = ref e.Observations[i];
-            var series = Resolve(o.Metric, o.Slots, e.Dimensions, minute, ref stats);
+            var keySet = _registry.KeySetOf(o.Metric);
+            if (keySet != lastKeySet || !ReferenceEquals(o.Slots, lastSlots))
+            {
+                tuple = _registry.Tuple(keySet, o.Slots, e.Dimensions);
+                (lastKeySet, lastSlots) = (keySet, o.Slots);
+            }
+
+            var series = Resolve(o.Metric, tuple, minute, ref stats);
             _observations[_observationCount++] = new ObservationEntry(series, Distribution.ToMicros(o.Value));
         }
 
@@ -147,12 +168,12 @@ public sealed class TelemetryPartitionProcessor
         }
     }
 
-    private int Resolve(MetricDefinition metric, int[] slots, string?[] dimensions, long minute, ref TelemetryBatch.Statistics stats)
+    private int Resolve(MetricDefinition metric, int tuple, long minute, ref TelemetryBatch.Statistics stats)
     {
-        var id = _registry.Find(metric, slots, dimensions, out var key);
-        if (id < 0)
+        var id = tuple < 0 ? -1 : _registry.Find(metric, tuple);
+        if (id < 0 && tuple >= 0)
         {
-            id = _admission.IsFull(metric.Id, minute) ? -1 : _registry.Add(metric, key);
+            id = _admission.IsFull(metric.Id, minute) ? -1 : _registry.Add(metric, tuple);
         }
 
         if (id >= 0 && _admission.TryAdmit(id, metric.Id, minute))
@@ -169,12 +190,12 @@ public sealed class TelemetryPartitionProcessor
         ref var id = ref _latenessSeries[(int)family];
         if (id < 0)
         {
-            var values = new string?[] { family.ToString() };
             var lateness = _catalog.LatenessMetric;
-            id = _registry.Find(lateness, [0], values, out var key);
+            var tuple = _registry.Tuple(_registry.KeySetOf(lateness), [0], [family.ToString()]);
+            id = _registry.Find(lateness, tuple);
             if (id < 0)
             {
-                id = _registry.Add(lateness, key);
+                id = _registry.Add(lateness, tuple);
             }
         }
 
@@ -214,7 +235,8 @@ public sealed class TelemetryPartitionProcessor
 
     internal IReadOnlyList<MinuteAggregate> Aggregate(long afterOffset, long throughOffset)
     {
-        var aggregator = new MinuteAggregator();
+        var aggregator = _aggregator;
+        aggregator.Begin(_registry, _generation);
         foreach (ref readonly var r in Records)
         {
             if (r.Counted && r.Offset > afterOffset && r.Offset <= throughOffset)
@@ -226,7 +248,7 @@ public sealed class TelemetryPartitionProcessor
             }
         }
 
-        return aggregator.ToAggregates(_registry);
+        return aggregator.ToAggregates();
     }
 
     internal IReadOnlyList<NotableEvent> Notables(long afterOffset, long throughOffset)

@@ -26,12 +26,16 @@ internal sealed partial class AggregateMeter : IDisposable
     private readonly Dictionary<string, bool> _metrics = new(StringComparer.Ordinal);
     private readonly object _snapshotGate = new();
     private Snapshot _snapshot = new(0, []);
+    private readonly int _maxSeriesPerMetric;
+    private long _overflowedSeries;
     private long _rejectedByNameLimit;
     private long _rejectedByInvalidName;
 
-    public AggregateMeter(PendingAggregates pending, string meterName)
+    public AggregateMeter(PendingAggregates pending, string meterName, int maxSeriesPerMetric)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSeriesPerMetric, 2);
         _pending = pending;
+        _maxSeriesPerMetric = maxSeriesPerMetric;
         _meter = new Meter(meterName);
         _meter.CreateObservableCounter(
             TelemetryExportMeters.AggregatesDroppedMetricName,
@@ -43,6 +47,11 @@ internal sealed partial class AggregateMeter : IDisposable
             () => new Measurement<long>(_pending.Folded),
             "{window}",
             "Minute windows exported together with an earlier minute of the same series because a backlog became ready at once.");
+        _meter.CreateObservableCounter(
+            TelemetryExportMeters.SeriesOverflowedMetricName,
+            () => new Measurement<long>(Interlocked.Read(ref _overflowedSeries)),
+            "{series}",
+            "Series merged into their metric's otel.metric.overflow=true point because one collection held more than Export:MaxSeriesPerMetric.");
         _meter.CreateObservableGauge(
             TelemetryExportMeters.AggregatesPendingMetricName,
             () => new Measurement<long>(_pending.Count),
@@ -88,7 +97,7 @@ internal sealed partial class AggregateMeter : IDisposable
                 var description = Describe(series.Name, statistics[i]);
                 if (statistics[i] == AggregateStatistic.Count)
                 {
-                    var unit = AggregateMetricNames.IsEventCount(series.Name, series.Unit) ? series.Unit : "{value}";
+                    var unit = AggregateMetricNames.IsCountMetric(series.Name, series.Unit) ? series.Unit : "{value}";
                     _meter.CreateObservableGauge(names[i], () => ObserveCount(slot), unit, description);
                 }
                 else
@@ -154,22 +163,53 @@ internal sealed partial class AggregateMeter : IDisposable
         return snapshot.ByMetric.TryGetValue(slot.MetricName, out var points) ? points : [];
     }
 
-    private static Dictionary<string, List<ExportedPoint>> Group(List<ExportedPoint> points)
+    /// <summary>
+    /// Groups the ready aggregates by metric. Past <see cref="_maxSeriesPerMetric"/> series in one collection, the
+    /// smallest series are merged, exactly, into the metric's overflow series (as the core does past its own cap):
+    /// the SDK's storage per instrument is sized by that bound and would otherwise fold them into a last-value point.
+    /// </summary>
+    private Dictionary<string, List<ExportedPoint>> Group(List<PendingAggregates.ReadyAggregate> ready)
     {
         var byMetric = new Dictionary<string, List<ExportedPoint>>(StringComparer.Ordinal);
-        foreach (var point in points)
+        foreach (var metric in ready.GroupBy(r => r.Series.Name, StringComparer.Ordinal))
         {
-            if (!byMetric.TryGetValue(point.Series.Name, out var list))
+            var series = metric.ToList();
+            var points = new List<ExportedPoint>(Math.Min(series.Count, _maxSeriesPerMetric));
+            if (series.Count <= _maxSeriesPerMetric)
             {
-                list = [];
-                byMetric.Add(point.Series.Name, list);
+                points.AddRange(series.Select(r => new ExportedPoint(r.Series, r.Distribution, r.Windows)));
+            }
+            else
+            {
+                var ordered = series
+                    .Where(r => r.Series[OverflowKey] is null)
+                    .OrderByDescending(r => r.Distribution.Count)
+                    .ThenBy(r => r.Series.ToString(), StringComparer.Ordinal)
+                    .ToList();
+                var kept = ordered.Take(_maxSeriesPerMetric - 1).ToList();
+                var overflow = new Distribution();
+                var windows = 1;
+                var folded = 0;
+                foreach (var r in series.Except(kept))
+                {
+                    overflow.Merge(r.Distribution);
+                    windows = Math.Max(windows, r.Windows);
+                    folded += r.Series[OverflowKey] is null ? 1 : 0;
+                }
+
+                Interlocked.Add(ref _overflowedSeries, folded);
+                points.AddRange(kept.Select(r => new ExportedPoint(r.Series, r.Distribution, r.Windows)));
+                var first = series[0].Series;
+                points.Add(new ExportedPoint(new MetricSeries(first.Name, first.Unit, [new(OverflowKey, "true")]), overflow, windows));
             }
 
-            list.Add(point);
+            byMetric.Add(metric.Key, points);
         }
 
         return byMetric;
     }
+
+    private const string OverflowKey = "otel.metric.overflow";
 
     private IEnumerable<Measurement<long>> ObserveDropped() =>
     [

@@ -1,3 +1,6 @@
+using System.Collections.Frozen;
+using Telemetry.Domain.Catalog;
+
 namespace Telemetry.Export.Aggregates;
 
 /// <summary>
@@ -5,7 +8,9 @@ namespace Telemetry.Export.Aggregates;
 /// and max of an OpenTelemetry histogram, and the SDK can only build those by recording every value again, which
 /// cannot reproduce the core's exact fixed-point sum. So each statistic is its own gauge, holding exactly the number
 /// the core computed: <c>&lt;metric&gt;.count</c>, <c>.sum</c>, <c>.min</c>, <c>.max</c>, <c>.p50</c>, <c>.p95</c>,
-/// <c>.p99</c>. An event-count series (<c>&lt;event&gt;.count</c>, unit <c>{event}</c>) is exported once, under its own name.
+/// <c>.p99</c>. A count metric (each event's count metric in the catalog, such as <c>snakepit.request.executed.count</c>
+/// or seed 001's <c>kafka.eventbus.messages.consumed</c>) records 1 per event, so only its count is exported, under
+/// its own name: the same name as our own counter, so one workbook panel shows both.
 /// </summary>
 public static class AggregateMetricNames
 {
@@ -17,19 +22,26 @@ public static class AggregateMetricNames
 
     private static readonly AggregateStatistic[] EventCountStatistics = [AggregateStatistic.Count];
 
-    /// <summary>True for the core's event-count series, whose distribution is only a count.</summary>
-    public static bool IsEventCount(string metricName, string unit) =>
-        string.Equals(unit, EventCountUnit, StringComparison.Ordinal) && metricName.EndsWith(EventCountSuffix, StringComparison.Ordinal);
+    private static readonly FrozenSet<string> CatalogCountMetrics =
+        TelemetryCatalog.Default.Events.Select(e => e.CountMetric.Name).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True for a count metric: one of the catalog's, or the <c>&lt;event&gt;.count</c> (<c>{event}</c>) that the core
+    /// gives events it aggregates generically.
+    /// </summary>
+    public static bool IsCountMetric(string metricName, string unit) =>
+        CatalogCountMetrics.Contains(metricName)
+        || (string.Equals(unit, EventCountUnit, StringComparison.Ordinal) && metricName.EndsWith(EventCountSuffix, StringComparison.Ordinal));
 
     /// <summary>The statistics exported for a metric.</summary>
     public static IReadOnlyList<AggregateStatistic> StatisticsOf(string metricName, string unit) =>
-        IsEventCount(metricName, unit) ? EventCountStatistics : DistributionStatistics;
+        IsCountMetric(metricName, unit) ? EventCountStatistics : DistributionStatistics;
 
     /// <summary>The Azure Monitor metric name of one statistic of a metric.</summary>
     public static string NameOf(string metricName, string unit, AggregateStatistic statistic)
     {
         ArgumentException.ThrowIfNullOrEmpty(metricName);
-        if (IsEventCount(metricName, unit))
+        if (IsCountMetric(metricName, unit))
         {
             return metricName;
         }

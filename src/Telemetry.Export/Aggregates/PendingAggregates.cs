@@ -87,7 +87,7 @@ internal sealed class PendingAggregates
     /// catch-up after lag or an outage) are merged into one point: a gauge keeps one value per series per collection,
     /// and merging keeps counts and sums whole where exporting one minute and holding the rest would let the backlog grow.
     /// </summary>
-    public List<ExportedPoint> TakeReady()
+    public List<ReadyAggregate> TakeReady()
     {
         var cutoff = _time.GetUtcNow() - Window - _grace;
         var ready = new Dictionary<MetricSeries, (Distribution Distribution, int Windows)>();
@@ -118,14 +118,17 @@ internal sealed class PendingAggregates
             }
         }
 
-        var points = new List<ExportedPoint>(ready.Count);
+        var points = new List<ReadyAggregate>(ready.Count);
         foreach (var (series, (distribution, windows)) in ready)
         {
-            points.Add(new ExportedPoint(series, distribution, windows));
+            points.Add(new ReadyAggregate(series, distribution, windows));
         }
 
         return points;
     }
+
+    /// <summary>A series' merged distribution over the ready minutes, and how many minutes it covers.</summary>
+    internal readonly record struct ReadyAggregate(MetricSeries Series, Distribution Distribution, int Windows);
 
     private readonly record struct Key(MetricSeries Series, DateTimeOffset WindowStart);
 

@@ -45,10 +45,12 @@ public sealed class ExportOptions
     public int MaxPendingAggregates { get; set; } = 20_000;
 
     /// <summary>
-    /// Most series one exported metric carries per collection. Aggregates arrive already capped by the core; this only
-    /// sizes the SDK's per-instrument storage, and must be at least the core's cap plus its overflow series.
+    /// Most series one exported metric carries per collection, its overflow series included. Past it, the smallest
+    /// series of that collection are merged exactly into <c>otel.metric.overflow=true</c> (totals stay whole, their
+    /// own dimensions are lost). It also sizes the SDK's storage: each exported metric preallocates this many points,
+    /// about 120 bytes each, so the bound keeps memory small where the core allows thousands of series.
     /// </summary>
-    public int MaxSeriesPerMetric { get; set; } = 2_000;
+    public int MaxSeriesPerMetric { get; set; } = 256;
 
     /// <summary>Filled from <see cref="ConnectionStringKey"/>, never from the <c>Export</c> section. Never logged.</summary>
     public string? ConnectionString { get; set; }

@@ -45,9 +45,9 @@ internal sealed class ExportOptionsValidator : IValidateOptions<ExportOptions>
             failures.Add($"{S}:MaxPendingAggregates must be between 1 and 1000000 (was {options.MaxPendingAggregates}).");
         }
 
-        if (options.MaxSeriesPerMetric is < 1 or > 100_000)
+        if (options.MaxSeriesPerMetric is < 2 or > 100_000)
         {
-            failures.Add($"{S}:MaxSeriesPerMetric must be between 1 and 100000 (was {options.MaxSeriesPerMetric}).");
+            failures.Add($"{S}:MaxSeriesPerMetric must be between 2 and 100000 (was {options.MaxSeriesPerMetric}).");
         }
 
         if (options.IsExportEnabled && !IngestionConnectionString.TryParse(options.ConnectionString, out _, out var error))

@@ -17,6 +17,32 @@ internal sealed class GaugeReadings
         series[SeriesKey(tags)] = new Measurement<double>(value, tags);
     }
 
+    /// <summary>
+    /// Makes <paramref name="measurements"/> the series of <paramref name="instrument"/> whose attribute <paramref name="key"/>
+    /// equals <paramref name="value"/>: new values are written before stale series go, so a collection in between never
+    /// sees a hole.
+    /// </summary>
+    public void Replace(string instrument, string key, string value, IReadOnlyList<Measurement<double>> measurements)
+    {
+        var series = _series.GetOrAdd(instrument, static _ => new ConcurrentDictionary<string, Measurement<double>>(StringComparer.Ordinal));
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in measurements)
+        {
+            var tags = m.Tags.ToArray();
+            var seriesKey = SeriesKey(tags);
+            series[seriesKey] = m;
+            keep.Add(seriesKey);
+        }
+
+        foreach (var (seriesKey, measurement) in series)
+        {
+            if (!keep.Contains(seriesKey) && HasTag(measurement, key, value))
+            {
+                series.TryRemove(seriesKey, out _);
+            }
+        }
+    }
+
     /// <summary>Drops every series of <paramref name="instrument"/> whose attribute <paramref name="key"/> equals <paramref name="value"/>.</summary>
     public void Remove(string instrument, string key, string value)
     {
@@ -27,15 +53,24 @@ internal sealed class GaugeReadings
 
         foreach (var (seriesKey, measurement) in series)
         {
-            foreach (var tag in measurement.Tags)
+            if (HasTag(measurement, key, value))
             {
-                if (tag.Key == key && string.Equals(tag.Value?.ToString(), value, StringComparison.Ordinal))
-                {
-                    series.TryRemove(seriesKey, out _);
-                    break;
-                }
+                series.TryRemove(seriesKey, out _);
             }
         }
+    }
+
+    private static bool HasTag(Measurement<double> measurement, string key, string value)
+    {
+        foreach (var tag in measurement.Tags)
+        {
+            if (tag.Key == key && string.Equals(tag.Value?.ToString(), value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public IEnumerable<Measurement<double>> Observe(string instrument) =>

@@ -36,6 +36,7 @@ internal sealed class PollerInstruments : IDisposable
         Gauge(PollerMetricNames.MqttMessagesSentRate, "{message}/s", "Messages sent by the broker per second.");
         Gauge(PollerMetricNames.MqttBytesReceivedRate, "By/s", "Bytes received by the broker per second.");
         Gauge(PollerMetricNames.MqttBytesSentRate, "By/s", "Bytes sent by the broker per second.");
+        Gauge(PollerMetricNames.MqttMessagesDroppedRate, "{message}/s", "Publishes the broker dropped per second ($SYS/broker/publish/messages/dropped).");
         Gauge(PollerMetricNames.WorkerPoolUp, "{endpoint}", "Worker-pool health endpoint answered with a valid document (1) or not (0).");
         Gauge(PollerMetricNames.WorkerPoolWorkers, "{worker}", "Workers reported by the pool.");
         Gauge(PollerMetricNames.WorkerPoolBusyWorkers, "{worker}", "Workers of the pool busy with a request.");

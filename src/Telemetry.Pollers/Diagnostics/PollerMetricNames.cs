@@ -24,6 +24,7 @@ internal static class PollerMetricNames
     public const string MqttMessagesSentRate = "mqtt.broker.messages.sent.rate";
     public const string MqttBytesReceivedRate = "mqtt.broker.bytes.received.rate";
     public const string MqttBytesSentRate = "mqtt.broker.bytes.sent.rate";
+    public const string MqttMessagesDroppedRate = "mqtt.broker.messages.dropped.rate";
 
     public const string WorkerPoolUp = "snakepit.pool.endpoint.up";
     public const string WorkerPoolWorkers = "snakepit.pool.workers";

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemetry.Domain.Aggregation;
+using Telemetry.Ledger.LagSamples;
 using Telemetry.Pollers.Diagnostics;
 
 namespace Telemetry.Pollers.Lag;
@@ -12,19 +14,39 @@ namespace Telemetry.Pollers.Lag;
 /// (<c>lag_sum</c>), lag in seconds from the partition's (latest offset, time) table, and Burrow's status per partition
 /// and group. Writes the gauges, the lag rows, and a notable event for every status change.
 /// </summary>
-internal sealed class ConsumerLagPoller(
-    IOptions<PollersOptions> options,
-    KafkaLagSource source,
-    LagSampleStore store,
-    PollerInstruments instruments,
-    INotableEventSink notableEvents,
-    TimeProvider time,
-    ILogger<ConsumerLagPoller> logger) : IPoller
+public sealed class ConsumerLagPoller : IPoller
 {
     public const string PollerName = "lag";
     public const string StatusChangeEvent = "kafka.consumer.lag.status_changed";
 
-    private readonly PollersOptions _options = options.Value;
+    private readonly PollersOptions _options;
+    private readonly KafkaLagSource _source;
+    private readonly LagSampleStore _store;
+    private readonly PollerInstruments _instruments;
+    private readonly INotableEventSink _notableEvents;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ConsumerLagPoller> _logger;
+    private readonly ILagSampleStore? _ledgerSamples;
+
+    internal ConsumerLagPoller(
+        IOptions<PollersOptions> options,
+        KafkaLagSource source,
+        LagSampleStore store,
+        PollerInstruments instruments,
+        INotableEventSink notableEvents,
+        TimeProvider time,
+        ILogger<ConsumerLagPoller> logger,
+        ILagSampleStore? ledgerSamples = null)
+    {
+        _options = options.Value;
+        _source = source;
+        _store = store;
+        _instruments = instruments;
+        _notableEvents = notableEvents;
+        _time = time;
+        _logger = logger;
+        _ledgerSamples = ledgerSamples;
+    }
 
     public string Name => PollerName;
 
@@ -51,11 +73,11 @@ internal sealed class ConsumerLagPoller(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-            var offsetsTask = source.ReadAsync(group, topics, TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token);
-            var previousTask = store.LoadAsync(group, timeout.Token);
+            var offsetsTask = _source.ReadAsync(group, topics, TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token);
+            var previousTask = _store.LoadAsync(group, timeout.Token);
             var offsets = await offsetsTask.ConfigureAwait(false);
             var (previous, previousGroupStatus) = await previousTask.ConfigureAwait(false);
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
 
             var results = new List<PartitionLagState>(offsets.Count);
             var changes = new List<NotableEvent>();
@@ -86,18 +108,25 @@ internal sealed class ConsumerLagPoller(
 
             // Rows and events record this run even if the deadline fired meanwhile: they are what it observed.
             using var writeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-            await store.SaveAsync(group, results, groupStatus, now, writeTimeout.Token).ConfigureAwait(false);
-            if (changes.Count > 0)
+            await _store.SaveAsync(group, results, groupStatus, now, writeTimeout.Token).ConfigureAwait(false);
+            if (_ledgerSamples is not null)
             {
-                await notableEvents.WriteAsync(changes, writeTimeout.Token).ConfigureAwait(false);
+                // The raw observations also go to the ledger's lag-sample table, where its queries read them.
+                var samples = offsets.Select(o => new LagSample(group, o.Topic, o.Partition, now, o.Committed ?? -1, o.HighWatermark)).ToArray();
+                await _ledgerSamples.UpsertAsync(samples, writeTimeout.Token).ConfigureAwait(false);
             }
 
-            logger.LogDebug("Lag poll of group {ConsumerGroup}: {PartitionCount} partitions, status {Status}", group, results.Count, groupStatus.ToName());
+            if (changes.Count > 0)
+            {
+                await _notableEvents.WriteAsync(changes, writeTimeout.Token).ConfigureAwait(false);
+            }
+
+            _logger.LogDebug("Lag poll of group {ConsumerGroup}: {PartitionCount} partitions, status {Status}", group, results.Count, groupStatus.ToName());
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Lag poll of group {ConsumerGroup} failed", group);
+            _logger.LogWarning(ex, "Lag poll of group {ConsumerGroup} failed", group);
             return $"{group}: {ex.GetType().Name}: {ex.Message}";
         }
         catch (OperationCanceledException)
@@ -136,22 +165,20 @@ internal sealed class ConsumerLagPoller(
 
     private void WriteGauges(string group, IReadOnlyList<string> topics, List<PartitionLagState> results, LagStatus groupStatus)
     {
-        var readings = instruments.Readings;
-        foreach (var name in (string[])[PollerMetricNames.ConsumerLag, PollerMetricNames.ConsumerLagSeconds, PollerMetricNames.ConsumerLagSum, PollerMetricNames.ConsumerLagStatus])
-        {
-            readings.Remove(name, PollerMetricNames.ConsumerGroupAttribute, group);
-        }
-
         KeyValuePair<string, object?> groupTag = new(PollerMetricNames.ConsumerGroupAttribute, group);
+        var lag = new List<Measurement<double>>();
+        var seconds = new List<Measurement<double>>();
+        var status = new List<Measurement<double>>();
+        var sums = new List<Measurement<double>>();
         foreach (var r in results)
         {
             // Seed 001's attribute order: partition, consumer group, destination.
             KeyValuePair<string, object?>[] tags = [new(PollerMetricNames.PartitionAttribute, r.Partition), groupTag, new(PollerMetricNames.DestinationAttribute, r.Topic)];
-            readings.Set(PollerMetricNames.ConsumerLag, r.Lag, tags);
-            readings.Set(PollerMetricNames.ConsumerLagStatus, (int)r.Status, tags);
-            if (r.LagSeconds is { } seconds)
+            lag.Add(new(r.Lag, tags));
+            status.Add(new((int)r.Status, tags));
+            if (r.LagSeconds is { } s)
             {
-                readings.Set(PollerMetricNames.ConsumerLagSeconds, seconds, tags);
+                seconds.Add(new(s, tags));
             }
         }
 
@@ -160,11 +187,16 @@ internal sealed class ConsumerLagPoller(
             var inTopic = results.Where(r => r.Topic == topic).ToArray();
             if (inTopic.Length > 0)
             {
-                readings.Set(PollerMetricNames.ConsumerLagSum, inTopic.Sum(r => r.Lag), groupTag, new(PollerMetricNames.DestinationAttribute, topic));
+                sums.Add(new(inTopic.Sum(r => r.Lag), groupTag, new(PollerMetricNames.DestinationAttribute, topic)));
             }
         }
 
-        readings.Set(PollerMetricNames.ConsumerLagStatus, (int)groupStatus, groupTag);
+        status.Add(new((int)groupStatus, groupTag));
+        var readings = _instruments.Readings;
+        readings.Replace(PollerMetricNames.ConsumerLag, PollerMetricNames.ConsumerGroupAttribute, group, lag);
+        readings.Replace(PollerMetricNames.ConsumerLagSeconds, PollerMetricNames.ConsumerGroupAttribute, group, seconds);
+        readings.Replace(PollerMetricNames.ConsumerLagSum, PollerMetricNames.ConsumerGroupAttribute, group, sums);
+        readings.Replace(PollerMetricNames.ConsumerLagStatus, PollerMetricNames.ConsumerGroupAttribute, group, status);
     }
 
     private static NotableEvent StatusChanged(string group, string? topic, int? partition, LagStatus before, LagStatus after, DateTimeOffset now)

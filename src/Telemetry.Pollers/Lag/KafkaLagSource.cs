@@ -10,11 +10,12 @@ namespace Telemetry.Pollers.Lag;
 /// </summary>
 internal sealed class KafkaLagSource : IDisposable
 {
-    private readonly IAdminClient _admin;
+    private readonly Lazy<IAdminClient> _admin;
 
-    public KafkaLagSource(string bootstrapServers)
+    /// <param name="config">Called when the first poll needs a client, so a host without lag groups needs no Kafka settings.</param>
+    public KafkaLagSource(Func<AdminClientConfig> config)
     {
-        _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers, ClientId = "telemetry-lag-poller" }).Build();
+        _admin = new Lazy<IAdminClient>(() => new AdminClientBuilder(config()).Build());
     }
 
     public async Task<IReadOnlyList<PartitionOffsets>> ReadAsync(string group, IReadOnlyList<string> topics, TimeSpan timeout, CancellationToken cancellationToken)
@@ -25,10 +26,10 @@ internal sealed class KafkaLagSource : IDisposable
             return [];
         }
 
-        var committedTask = _admin.ListConsumerGroupOffsetsAsync(
+        var committedTask = _admin.Value.ListConsumerGroupOffsetsAsync(
             [new ConsumerGroupTopicPartitions(group, partitions)],
             new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout });
-        var latestTask = _admin.ListOffsetsAsync(
+        var latestTask = _admin.Value.ListOffsetsAsync(
             partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = OffsetSpec.Latest() }),
             new ListOffsetsOptions { RequestTimeout = timeout });
         await Task.WhenAll(committedTask, latestTask).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -48,7 +49,7 @@ internal sealed class KafkaLagSource : IDisposable
 
     private IEnumerable<TopicPartition> Partitions(string topic, TimeSpan timeout)
     {
-        var metadata = _admin.GetMetadata(topic, timeout);
+        var metadata = _admin.Value.GetMetadata(topic, timeout);
         var found = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
         if (found is null || found.Error.Code != ErrorCode.NoError)
         {
@@ -58,7 +59,13 @@ internal sealed class KafkaLagSource : IDisposable
         return found.Partitions.Select(p => new TopicPartition(topic, p.PartitionId));
     }
 
-    public void Dispose() => _admin.Dispose();
+    public void Dispose()
+    {
+        if (_admin.IsValueCreated)
+        {
+            _admin.Value.Dispose();
+        }
+    }
 }
 
 /// <summary>One partition as read now: its high watermark and the group's committed offset (null if the group never committed there).</summary>

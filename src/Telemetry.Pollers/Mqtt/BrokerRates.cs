@@ -5,7 +5,7 @@ namespace Telemetry.Pollers.Mqtt;
 /// preferred; when there is no usable previous run (first poll, broker restarted, counters went backwards) the broker's
 /// own one-minute load average stands in.
 /// </summary>
-internal readonly record struct BrokerRates(double? MessagesReceived, double? MessagesSent, double? BytesReceived, double? BytesSent, bool FromCounters)
+internal readonly record struct BrokerRates(double? MessagesReceived, double? MessagesSent, double? BytesReceived, double? BytesSent, double? MessagesDropped, bool FromCounters)
 {
     public static BrokerRates Compute(BrokerSnapshot now, BrokerState? previous)
     {
@@ -22,6 +22,7 @@ internal readonly record struct BrokerRates(double? MessagesReceived, double? Me
                     Rate(now.MessagesSent, previous.MessagesSent),
                     Rate(now.BytesReceived, previous.BytesReceived),
                     Rate(now.BytesSent, previous.BytesSent),
+                    Rate(now.MessagesDropped, previous.MessagesDropped),
                     FromCounters: true);
                 if (rates.MessagesReceived is not null || rates.BytesReceived is not null)
                 {
@@ -35,6 +36,7 @@ internal readonly record struct BrokerRates(double? MessagesReceived, double? Me
             now.MessagesSentPerMinute / 60,
             now.BytesReceivedPerMinute / 60,
             now.BytesSentPerMinute / 60,
+            MessagesDropped: null,
             FromCounters: false);
     }
 }

@@ -17,6 +17,7 @@ internal sealed record BrokerSnapshot(
     double? MessagesSent,
     double? BytesReceived,
     double? BytesSent,
+    double? MessagesDropped,
     double? MessagesReceivedPerMinute,
     double? MessagesSentPerMinute,
     double? BytesReceivedPerMinute,
@@ -49,6 +50,8 @@ internal sealed record BrokerSnapshot(
             Read("messages/sent"),
             Read("bytes/received"),
             Read("bytes/sent"),
+            // Publishes the broker could not deliver (queue full, client gone): its side of "send failures".
+            Read("publish/messages/dropped"),
             Read("load/messages/received/1min"),
             Read("load/messages/sent/1min"),
             Read("load/bytes/received/1min"),

@@ -11,7 +11,8 @@ internal sealed record BrokerState(
     double? MessagesSent,
     double? BytesReceived,
     double? BytesSent,
-    long Reconnections);
+    long Reconnections,
+    double? MessagesDropped = null);
 
 [JsonSerializable(typeof(BrokerState))]
 internal sealed partial class BrokerStateJsonContext : JsonSerializerContext;

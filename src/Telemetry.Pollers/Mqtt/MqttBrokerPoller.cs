@@ -12,18 +12,35 @@ namespace Telemetry.Pollers.Mqtt;
 /// that is down or slow costs only its own slot. Writes gauges (health, clients, subscriptions, uptime, rates), counts
 /// reconnection attempts, and records a health-check failure as a notable event when a broker goes down.
 /// </summary>
-internal sealed class MqttBrokerPoller(
-    IOptions<PollersOptions> options,
-    SysTopicReader reader,
-    PollerStateStore stateStore,
-    PollerInstruments instruments,
-    INotableEventSink notableEvents,
-    TimeProvider time,
-    ILogger<MqttBrokerPoller> logger) : IPoller
+public sealed class MqttBrokerPoller : IPoller
 {
     public const string PollerName = "mqtt";
 
-    private readonly PollersOptions _options = options.Value;
+    private readonly PollersOptions _options;
+    private readonly SysTopicReader _reader;
+    private readonly PollerStateStore _stateStore;
+    private readonly PollerInstruments _instruments;
+    private readonly INotableEventSink _notableEvents;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MqttBrokerPoller> _logger;
+
+    internal MqttBrokerPoller(
+        IOptions<PollersOptions> options,
+        SysTopicReader reader,
+        PollerStateStore stateStore,
+        PollerInstruments instruments,
+        INotableEventSink notableEvents,
+        TimeProvider time,
+        ILogger<MqttBrokerPoller> logger)
+    {
+        _options = options.Value;
+        _reader = reader;
+        _stateStore = stateStore;
+        _instruments = instruments;
+        _notableEvents = notableEvents;
+        _time = time;
+        _logger = logger;
+    }
 
     public string Name => PollerName;
 
@@ -53,18 +70,18 @@ internal sealed class MqttBrokerPoller(
         BrokerState? previous;
         try
         {
-            previous = await stateStore.GetAsync(PollerName, broker.Name, BrokerStateJsonContext.Default.BrokerState, cancellationToken).ConfigureAwait(false);
+            previous = await _stateStore.GetAsync(PollerName, broker.Name, BrokerStateJsonContext.Default.BrokerState, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "MQTT poll of {Broker}: previous state unreadable, rates fall back to the broker's load averages", broker.Name);
+            _logger.LogWarning(ex, "MQTT poll of {Broker}: previous state unreadable, rates fall back to the broker's load averages", broker.Name);
             previous = null;
         }
 
         var reconnecting = previous is { Healthy: false };
         if (reconnecting)
         {
-            instruments.MqttReconnectionAttempted(broker.Name);
+            _instruments.MqttReconnectionAttempted(broker.Name);
         }
 
         IReadOnlyDictionary<string, string> topics;
@@ -75,7 +92,7 @@ internal sealed class MqttBrokerPoller(
             try
             {
                 var clientId = $"telemetry-poller-{Guid.NewGuid():N}";
-                topics = await reader.ReadAsync(broker, clientId, TimeSpan.FromMilliseconds(_options.MqttQuietMs), TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token).ConfigureAwait(false);
+                topics = await _reader.ReadAsync(broker, clientId, TimeSpan.FromMilliseconds(_options.MqttQuietMs), TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -98,8 +115,8 @@ internal sealed class MqttBrokerPoller(
             }
         }
 
-        var now = time.GetUtcNow();
-        var readings = instruments.Readings;
+        var now = _time.GetUtcNow();
+        var readings = _instruments.Readings;
         var reconnections = (previous?.Reconnections ?? 0) + (reconnecting ? 1 : 0);
         BrokerState state;
         if (failure is null)
@@ -115,8 +132,9 @@ internal sealed class MqttBrokerPoller(
             SetOrRemove(PollerMetricNames.MqttMessagesSentRate, rates.MessagesSent, broker.Name, tag);
             SetOrRemove(PollerMetricNames.MqttBytesReceivedRate, rates.BytesReceived, broker.Name, tag);
             SetOrRemove(PollerMetricNames.MqttBytesSentRate, rates.BytesSent, broker.Name, tag);
-            state = new BrokerState(true, now, snapshot.UptimeSeconds, snapshot.MessagesReceived, snapshot.MessagesSent, snapshot.BytesReceived, snapshot.BytesSent, reconnections);
-            logger.LogDebug("MQTT poll of {Broker}: {TopicCount} $SYS topics, rates from {RateSource}", broker.Name, snapshot.TopicCount, rates.FromCounters ? "counters" : "load averages");
+            SetOrRemove(PollerMetricNames.MqttMessagesDroppedRate, rates.MessagesDropped, broker.Name, tag);
+            state = new BrokerState(true, now, snapshot.UptimeSeconds, snapshot.MessagesReceived, snapshot.MessagesSent, snapshot.BytesReceived, snapshot.BytesSent, reconnections, snapshot.MessagesDropped);
+            _logger.LogDebug("MQTT poll of {Broker}: {TopicCount} $SYS topics, rates from {RateSource}", broker.Name, snapshot.TopicCount, rates.FromCounters ? "counters" : "load averages");
         }
         else
         {
@@ -126,15 +144,15 @@ internal sealed class MqttBrokerPoller(
                 readings.Remove(name, PollerMetricNames.BrokerAttribute, broker.Name);
             }
 
-            state = new BrokerState(false, now, previous?.UptimeSeconds, previous?.MessagesReceived, previous?.MessagesSent, previous?.BytesReceived, previous?.BytesSent, reconnections);
-            logger.LogWarning("MQTT poll of {Broker} failed: {Reason}", broker.Name, failure);
+            state = new BrokerState(false, now, previous?.UptimeSeconds, previous?.MessagesReceived, previous?.MessagesSent, previous?.BytesReceived, previous?.BytesSent, reconnections, previous?.MessagesDropped);
+            _logger.LogWarning("MQTT poll of {Broker} failed: {Reason}", broker.Name, failure);
         }
 
         try
         {
             // State and the notable event are written even after the deadline fired: they record what this run saw.
             using var writeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-            await stateStore.SetAsync(PollerName, broker.Name, state, BrokerStateJsonContext.Default.BrokerState, writeTimeout.Token).ConfigureAwait(false);
+            await _stateStore.SetAsync(PollerName, broker.Name, state, BrokerStateJsonContext.Default.BrokerState, writeTimeout.Token).ConfigureAwait(false);
             if (failure is not null && previous is not { Healthy: false })
             {
                 var wentDown = new NotableEvent(
@@ -145,12 +163,12 @@ internal sealed class MqttBrokerPoller(
                     failure,
                     null,
                     new Dictionary<string, string>(StringComparer.Ordinal) { [PollerMetricNames.BrokerAttribute] = broker.Name });
-                await notableEvents.WriteAsync([wentDown], writeTimeout.Token).ConfigureAwait(false);
+                await _notableEvents.WriteAsync([wentDown], writeTimeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "MQTT poll of {Broker}: could not record state", broker.Name);
+            _logger.LogWarning(ex, "MQTT poll of {Broker}: could not record state", broker.Name);
             failure ??= "state not recorded: " + ex.GetType().Name;
         }
 
@@ -161,18 +179,18 @@ internal sealed class MqttBrokerPoller(
     [
         PollerMetricNames.MqttClientsConnected, PollerMetricNames.MqttSubscriptions, PollerMetricNames.MqttRetainedMessages,
         PollerMetricNames.MqttUptime, PollerMetricNames.MqttMessagesReceivedRate, PollerMetricNames.MqttMessagesSentRate,
-        PollerMetricNames.MqttBytesReceivedRate, PollerMetricNames.MqttBytesSentRate,
+        PollerMetricNames.MqttBytesReceivedRate, PollerMetricNames.MqttBytesSentRate, PollerMetricNames.MqttMessagesDroppedRate,
     ];
 
     private void SetOrRemove(string instrument, double? value, string broker, KeyValuePair<string, object?> tag)
     {
         if (value is { } v)
         {
-            instruments.Readings.Set(instrument, v, tag);
+            _instruments.Readings.Set(instrument, v, tag);
         }
         else
         {
-            instruments.Readings.Remove(instrument, PollerMetricNames.BrokerAttribute, broker);
+            _instruments.Readings.Remove(instrument, PollerMetricNames.BrokerAttribute, broker);
         }
     }
 }

@@ -8,20 +8,14 @@ namespace Telemetry.Pollers.Publishing;
 /// </summary>
 internal sealed class KafkaTelemetryPublisher : ITelemetryPublisher, IDisposable
 {
-    private readonly IProducer<string, byte[]> _producer;
+    private readonly Lazy<IProducer<string, byte[]>> _producer;
     private readonly string _topic;
 
-    public KafkaTelemetryPublisher(string bootstrapServers, string topic)
+    /// <param name="config">Called on the first publish, so a host that publishes nothing needs no Kafka settings.</param>
+    public KafkaTelemetryPublisher(Func<ProducerConfig> config, string topic)
     {
         _topic = topic;
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            Acks = Acks.All,
-            ClientId = "telemetry-pollers",
-            MessageTimeoutMs = 10_000,
-            LingerMs = 5,
-        }).Build();
+        _producer = new Lazy<IProducer<string, byte[]>>(() => new ProducerBuilder<string, byte[]>(config()).Build());
     }
 
     public async Task PublishAsync(string key, IReadOnlyList<TelemetryEnvelope> events, CancellationToken cancellationToken)
@@ -40,7 +34,7 @@ internal sealed class KafkaTelemetryPublisher : ITelemetryPublisher, IDisposable
                 Value = EnvelopeSerializer.Serialize(events[i]),
                 Timestamp = new Timestamp(events[i].Time.UtcDateTime),
             };
-            deliveries[i] = _producer.ProduceAsync(_topic, message, cancellationToken);
+            deliveries[i] = _producer.Value.ProduceAsync(_topic, message, cancellationToken);
         }
 
         await Task.WhenAll(deliveries).ConfigureAwait(false);
@@ -48,7 +42,10 @@ internal sealed class KafkaTelemetryPublisher : ITelemetryPublisher, IDisposable
 
     public void Dispose()
     {
-        _producer.Flush(TimeSpan.FromSeconds(5));
-        _producer.Dispose();
+        if (_producer.IsValueCreated)
+        {
+            _producer.Value.Flush(TimeSpan.FromSeconds(5));
+            _producer.Value.Dispose();
+        }
     }
 }

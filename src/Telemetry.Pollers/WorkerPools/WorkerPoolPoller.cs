@@ -16,14 +16,7 @@ namespace Telemetry.Pollers.WorkerPools;
 /// telemetry topic, then records the new state. Publishing comes before the state write: a run that dies in between
 /// publishes again next time (at least once) rather than losing events.
 /// </summary>
-internal sealed class WorkerPoolPoller(
-    IOptions<PollersOptions> options,
-    IHttpClientFactory httpClients,
-    ITelemetryPublisher publisher,
-    PollerStateStore stateStore,
-    PollerInstruments instruments,
-    TimeProvider time,
-    ILogger<WorkerPoolPoller> logger) : IPoller
+public sealed class WorkerPoolPoller : IPoller
 {
     public const string PollerName = "worker-pool";
     public const string HttpClientName = "Telemetry.Pollers.WorkerPool";
@@ -31,7 +24,31 @@ internal sealed class WorkerPoolPoller(
     /// <summary>A health document larger than this is refused rather than buffered.</summary>
     private const int MaxDocumentBytes = 1 << 20;
 
-    private readonly PollersOptions _options = options.Value;
+    private readonly PollersOptions _options;
+    private readonly IHttpClientFactory _httpClients;
+    private readonly ITelemetryPublisher _publisher;
+    private readonly PollerStateStore _stateStore;
+    private readonly PollerInstruments _instruments;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WorkerPoolPoller> _logger;
+
+    internal WorkerPoolPoller(
+        IOptions<PollersOptions> options,
+        IHttpClientFactory httpClients,
+        ITelemetryPublisher publisher,
+        PollerStateStore stateStore,
+        PollerInstruments instruments,
+        TimeProvider time,
+        ILogger<WorkerPoolPoller> logger)
+    {
+        _options = options.Value;
+        _httpClients = httpClients;
+        _publisher = publisher;
+        _stateStore = stateStore;
+        _instruments = instruments;
+        _time = time;
+        _logger = logger;
+    }
 
     public string Name => PollerName;
 
@@ -56,31 +73,31 @@ internal sealed class WorkerPoolPoller(
         var target = endpoint.ToString();
         try
         {
-            var previous = await stateStore.GetAsync(PollerName, target, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
+            var previous = await _stateStore.GetAsync(PollerName, target, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
             var (health, reason) = await FetchAsync(endpoint, cancellationToken).ConfigureAwait(false);
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
 
             var (events, state) = reason is null
                 ? WorkerPoolObservation.Succeeded(endpoint, health!, previous, now)
                 : WorkerPoolObservation.Failed(endpoint, reason, previous, now);
             WriteGauges(state.Pool, health, previous);
 
-            await publisher.PublishAsync(state.Pool, events, cancellationToken).ConfigureAwait(false);
-            await stateStore.SetAsync(PollerName, target, state, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
+            await _publisher.PublishAsync(state.Pool, events, cancellationToken).ConfigureAwait(false);
+            await _stateStore.SetAsync(PollerName, target, state, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
 
             if (reason is not null)
             {
-                logger.LogWarning("Worker-pool poll of {Endpoint} failed: {Reason}", target, reason);
+                _logger.LogWarning("Worker-pool poll of {Endpoint} failed: {Reason}", target, reason);
                 return $"{target}: {reason}";
             }
 
-            logger.LogDebug("Worker-pool poll of {Endpoint}: pool {Pool}, {EventCount} events", target, state.Pool, events.Count);
+            _logger.LogDebug("Worker-pool poll of {Endpoint}: pool {Pool}, {EventCount} events", target, state.Pool, events.Count);
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Publishing or state failed: nothing is recorded, so the next run derives the same events again.
-            logger.LogWarning(ex, "Worker-pool poll of {Endpoint}: could not publish or record", target);
+            _logger.LogWarning(ex, "Worker-pool poll of {Endpoint}: could not publish or record", target);
             return $"{target}: {ex.GetType().Name}";
         }
         catch (OperationCanceledException)
@@ -91,7 +108,7 @@ internal sealed class WorkerPoolPoller(
 
     private async Task<(WorkerPoolHealth? Health, string? Reason)> FetchAsync(Uri endpoint, CancellationToken cancellationToken)
     {
-        var client = httpClients.CreateClient(HttpClientName);
+        var client = _httpClients.CreateClient(HttpClientName);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
@@ -138,7 +155,7 @@ internal sealed class WorkerPoolPoller(
 
     private void WriteGauges(string pool, WorkerPoolHealth? health, WorkerPoolState? previous)
     {
-        var readings = instruments.Readings;
+        var readings = _instruments.Readings;
         var tag = new KeyValuePair<string, object?>(PollerMetricNames.PoolAttribute, pool);
         readings.Set(PollerMetricNames.WorkerPoolUp, health is null ? 0 : 1, tag);
         if (health is null)

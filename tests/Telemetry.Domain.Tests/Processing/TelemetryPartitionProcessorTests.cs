@@ -123,4 +123,31 @@ public sealed class TelemetryPartitionProcessorTests
         Assert.Contains("Ingestion:UnknownEvents", IngestionOptionsValidator.Validate(new IngestionOptions { UnknownEvents = (UnknownEventPolicy)7 })[0], StringComparison.Ordinal);
         Assert.Empty(IngestionOptionsValidator.Validate(new IngestionOptions()));
     }
+
+    [Fact]
+    public void Reused_aggregates_equal_fresh_ones_batch_after_batch()
+    {
+        var records = new TelemetrySampleGenerator(3, Start, 20).Records("telemetry", 0, 0, 600, malformedRatio: 0.01);
+        var fresh = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var reused = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions(), reuseAggregates: true);
+        for (var round = 0; round < 3; round++)
+        {
+            for (var from = 0; from < records.Count; from += 150)
+            {
+                var slice = records.Skip(from).Take(150).ToList();
+                var a = fresh.Decode(slice).Finalise(from - 1, slice[^1].Offset).Aggregates;
+                var b = reused.Decode(slice).Finalise(from - 1, slice[^1].Offset);
+                var first = b.Aggregates;
+                var again = b.AggregatesAfter(from - 1);
+                Assert.Equal(a.Count, first.Count);
+                for (var i = 0; i < a.Count; i++)
+                {
+                    Assert.Equal(a[i].Series, first[i].Series);
+                    Assert.Equal(a[i].WindowStart, first[i].WindowStart);
+                    Assert.Equal(a[i].Distribution, first[i].Distribution);
+                    Assert.Equal(a[i].Distribution, again[i].Distribution);
+                }
+            }
+        }
+    }
 }

@@ -209,4 +209,42 @@ public sealed class AggregateExportTests
         var dropped = Assert.Single(captured, m => m.Name == TelemetryExportMeters.AggregatesDroppedMetricName && m.Properties["reason"] == "buffer_full");
         Assert.Equal(1, dropped.Value);
     }
+
+    [Fact]
+    public async Task Past_the_series_bound_the_smallest_series_are_merged_exactly_into_the_overflow_series()
+    {
+        await using var endpoint = await IngestionEndpoint.StartAsync();
+        await using var export = ExportHarness.Standalone(endpoint, new Dictionary<string, string?> { ["Export:MaxSeriesPerMetric"] = "3" });
+        var records = new List<(long, MinuteAggregate)>();
+        var distributions = new Dictionary<string, Distribution>();
+        string[] sockets = ["a", "b", "c", "d", "e"];
+        for (var i = 0; i < sockets.Length; i++)
+        {
+            var d = new Distribution();
+            for (var n = 0; n <= i; n++)
+            {
+                d.Record(10.125 * (n + 1) + i);
+            }
+
+            distributions[sockets[i]] = d;
+            records.Add((i, new MinuteAggregate(KnownStream.Bytes(sockets[i]), KnownStream.Minute, d)));
+        }
+
+        await export.Sink.WriteAsync(new TestBatch("t", 0, -1, records), CancellationToken.None);
+        export.Flush();
+        export.Flush();
+
+        // The two largest series keep their dimensions; a, b and c are merged into the overflow series, exactly.
+        ExportAssert.MatchesCore(endpoint.Metrics, KnownStream.Bytes("e"), distributions["e"]);
+        ExportAssert.MatchesCore(endpoint.Metrics, KnownStream.Bytes("d"), distributions["d"]);
+        var overflow = new Distribution();
+        foreach (var s in new[] { "a", "b", "c" })
+        {
+            overflow.Merge(distributions[s]);
+        }
+
+        ExportAssert.MatchesCore(endpoint.Metrics, new MetricSeries("emqtt.socket.recv_data.bytes", "By", [new("otel.metric.overflow", "true")]), overflow);
+        Assert.DoesNotContain(endpoint.Metrics, m => m.Properties.GetValueOrDefault("socket_type") is "a" or "b" or "c");
+        Assert.Equal(3, endpoint.Metrics.Where(m => m.Name == TelemetryExportMeters.SeriesOverflowedMetricName).Sum(m => m.Value));
+    }
 }

@@ -19,6 +19,12 @@ internal static partial class RepositoryFiles
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
     };
 
+    /// <summary>Options properties deliberately not bound from their own section, with where their value comes from.</summary>
+    public static readonly IReadOnlyDictionary<string, string> NotFromTheirSection = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Export:ConnectionString"] = "filled from APPLICATIONINSIGHTS_CONNECTION_STRING only, so no Export key can send elsewhere",
+    };
+
     public static IReadOnlyDictionary<string, string> SampleSettings()
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "local.settings.sample.json")));

@@ -23,7 +23,7 @@ internal sealed class PollerHost : IAsyncDisposable
 
     public IPoller Poller(string name) => Services.GetRequiredKeyedService<IPoller>(name);
 
-    public static PollerHost Create(AzuriteFixture azurite, IDictionary<string, string?> settings, ITelemetryPublisher? publisher = null, string? tablePrefix = null)
+    public static PollerHost Create(AzuriteFixture azurite, IDictionary<string, string?> settings, ITelemetryPublisher? publisher = null, string? tablePrefix = null, TimeProvider? time = null)
     {
         var all = new Dictionary<string, string?>(settings)
         {
@@ -40,6 +40,11 @@ internal sealed class PollerHost : IAsyncDisposable
             services.AddSingleton(publisher);
         }
 
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddTelemetryLedger();
         services.AddTelemetryPollers();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -48,9 +53,9 @@ internal sealed class PollerHost : IAsyncDisposable
     }
 
     /// <summary>Notable events of <paramref name="kind"/> the ledger holds for the last hour.</summary>
-    public Task<IReadOnlyList<NotableEvent>> NotableAsync(NotableEventKind kind)
+    public Task<IReadOnlyList<NotableEvent>> NotableAsync(NotableEventKind kind, DateTimeOffset? around = null)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = around ?? DateTimeOffset.UtcNow;
         return Services.GetRequiredService<LedgerQueries>().GetNotableEventsAsync([kind], now.AddHours(-1), now.AddMinutes(5), CancellationToken.None);
     }
 

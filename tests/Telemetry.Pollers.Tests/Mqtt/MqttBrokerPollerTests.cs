@@ -71,6 +71,8 @@ public sealed class MqttBrokerPollerTests(AzuriteFixture azurite)
         Assert.True(rate > 0);
         Assert.True(host.Readings.TryGet(PollerMetricNames.MqttBytesReceivedRate, out var byteRate, tag));
         Assert.True(byteRate > 0);
+        Assert.True(host.Readings.TryGet(PollerMetricNames.MqttMessagesDroppedRate, out var dropped, tag));
+        Assert.True(dropped >= 0);
 
         // The observable gauges carry the values out through a real MeterListener, with units.
         var measured = capture.Collect();

@@ -2,15 +2,18 @@ using Telemetry.Pollers.Diagnostics;
 using Telemetry.Pollers.Publishing;
 using Telemetry.Pollers.Tests.Infrastructure;
 using Telemetry.Testing.Azurite;
+using Telemetry.Testing.Kafka;
 using Telemetry.Pollers.WorkerPools;
 
 namespace Telemetry.Pollers.Tests.WorkerPools;
 
 [Collection(WorkerPoolCollection.Name)]
-public sealed class WorkerPoolPollerTests(AzuriteFixture azurite)
+public sealed class WorkerPoolPollerTests(AzuriteFixture azurite, MockKafkaCluster kafka)
 {
-    private static Dictionary<string, string?> Settings(params Uri[] endpoints) => new()
+    // These tests read the derived events off a recording publisher; Kafka is configured as a host would have it.
+    private Dictionary<string, string?> Settings(params Uri[] endpoints) => new()
     {
+        ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
         ["Pollers:WorkerPoolEndpoints"] = string.Join(',', endpoints.Select(e => e.ToString())),
         ["Pollers:TimeoutSeconds"] = "2",
         ["Pollers:DeadlineSeconds"] = "10",

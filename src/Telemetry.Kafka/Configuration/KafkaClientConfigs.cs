@@ -1,0 +1,89 @@
+using Confluent.Kafka;
+
+namespace Telemetry.Kafka.Configuration;
+
+/// <summary>Turns <see cref="KafkaOptions"/> into librdkafka client settings, so every client (consumer, DLQ producer, replay) connects the same way.</summary>
+internal static class KafkaClientConfigs
+{
+    public static ConsumerConfig Consumer(KafkaOptions options, string bootstrapServers)
+    {
+        var config = new ConsumerConfig(Common(options, bootstrapServers))
+        {
+            GroupId = options.ConsumerGroup,
+            // Offsets are stored only once the acknowledgement decision allows it; librdkafka then commits what is stored.
+            EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
+            AutoCommitIntervalMs = options.AutoCommitIntervalMs,
+            AutoOffsetReset = options.AutoOffsetReset == "latest" ? Confluent.Kafka.AutoOffsetReset.Latest : Confluent.Kafka.AutoOffsetReset.Earliest,
+            SessionTimeoutMs = options.SessionTimeoutMs,
+            HeartbeatIntervalMs = Math.Max(100, options.SessionTimeoutMs / 10),
+            PartitionAssignmentStrategy = options.PartitionAssignmentStrategy switch
+            {
+                "range" => Confluent.Kafka.PartitionAssignmentStrategy.Range,
+                "roundrobin" => Confluent.Kafka.PartitionAssignmentStrategy.RoundRobin,
+                _ => Confluent.Kafka.PartitionAssignmentStrategy.CooperativeSticky,
+            },
+            EnablePartitionEof = false,
+        };
+        return config;
+    }
+
+    public static ProducerConfig DeadLetterProducer(KafkaOptions options, string bootstrapServers) =>
+        new(Common(options, bootstrapServers))
+        {
+            ClientId = options.ClientId + "-dlq",
+            // Idempotence: a retried DLQ write never duplicates or reorders dead letters.
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            MessageTimeoutMs = options.DeadLetterTimeoutMs,
+            LingerMs = 5,
+        };
+
+    public static ProducerConfig Producer(KafkaOptions options, string bootstrapServers, string clientIdSuffix) =>
+        new(Common(options, bootstrapServers))
+        {
+            ClientId = options.ClientId + "-" + clientIdSuffix,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+        };
+
+    private static ClientConfig Common(KafkaOptions options, string bootstrapServers)
+    {
+        var config = new ClientConfig
+        {
+            BootstrapServers = bootstrapServers,
+            ClientId = options.ClientId,
+        };
+        if (!string.IsNullOrEmpty(options.SecurityProtocol))
+        {
+            config.SecurityProtocol = options.SecurityProtocol.ToLowerInvariant() switch
+            {
+                "ssl" => Confluent.Kafka.SecurityProtocol.Ssl,
+                "sasl_plaintext" => Confluent.Kafka.SecurityProtocol.SaslPlaintext,
+                "sasl_ssl" => Confluent.Kafka.SecurityProtocol.SaslSsl,
+                _ => Confluent.Kafka.SecurityProtocol.Plaintext,
+            };
+        }
+
+        if (!string.IsNullOrEmpty(options.SaslMechanism))
+        {
+            config.SaslMechanism = options.SaslMechanism.ToUpperInvariant() switch
+            {
+                "SCRAM-SHA-256" => Confluent.Kafka.SaslMechanism.ScramSha256,
+                "SCRAM-SHA-512" => Confluent.Kafka.SaslMechanism.ScramSha512,
+                "OAUTHBEARER" => Confluent.Kafka.SaslMechanism.OAuthBearer,
+                _ => Confluent.Kafka.SaslMechanism.Plain,
+            };
+            config.SaslUsername = options.SaslUsername;
+            config.SaslPassword = options.SaslPassword;
+        }
+
+        if (!string.IsNullOrEmpty(options.SslCaLocation))
+        {
+            config.SslCaLocation = options.SslCaLocation;
+        }
+
+        return config;
+    }
+}

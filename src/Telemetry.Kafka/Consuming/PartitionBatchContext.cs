@@ -1,0 +1,50 @@
+namespace Telemetry.Kafka.Consuming;
+
+/// <summary>
+/// What a batch processor may do besides processing: mark offsets safe to commit, wait out a retry backoff without
+/// holding an in-flight slot, and notice that the partition is being given up.
+/// </summary>
+internal sealed class PartitionBatchContext
+{
+    private readonly Action<long> finalise;
+    private readonly SemaphoreSlim inFlight;
+    private bool holdsSlot = true;
+
+    public PartitionBatchContext(Action<long> finalise, SemaphoreSlim inFlight, CancellationToken stopping, CancellationToken abandon)
+    {
+        this.finalise = finalise;
+        this.inFlight = inFlight;
+        this.Stopping = stopping;
+        this.Abandon = abandon;
+    }
+
+    /// <summary>Cancelled when the partition is revoked or the host stops: start no new attempt.</summary>
+    public CancellationToken Stopping { get; }
+
+    /// <summary>Cancelled when the grace period after <see cref="Stopping"/> is over: give up the attempt in progress.</summary>
+    public CancellationToken Abandon { get; }
+
+    /// <summary>Everything up to and including <paramref name="offset"/> is decided and durable; commit past it.</summary>
+    public void Finalise(long offset) => this.finalise(offset);
+
+    /// <summary>
+    /// Waits a retry backoff. The in-flight slot is released meanwhile, so a partition that waits does not hold up
+    /// others; throws <see cref="OperationCanceledException"/> when the partition is being given up.
+    /// </summary>
+    public async Task BackoffAsync(TimeSpan delay)
+    {
+        this.Release();
+        await Task.Delay(delay, this.Stopping).ConfigureAwait(false);
+        await this.inFlight.WaitAsync(this.Stopping).ConfigureAwait(false);
+        this.holdsSlot = true;
+    }
+
+    internal void Release()
+    {
+        if (this.holdsSlot)
+        {
+            this.holdsSlot = false;
+            this.inFlight.Release();
+        }
+    }
+}

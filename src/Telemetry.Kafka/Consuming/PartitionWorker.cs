@@ -1,0 +1,255 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Telemetry.Domain.Ingestion;
+
+namespace Telemetry.Kafka.Consuming;
+
+/// <summary>
+/// Owns one assigned partition: accumulates its records into batches and processes them one at a time, so order is
+/// kept within the partition while partitions run independently. It never touches the consumer: it reports finalised
+/// offsets through a callback that the consume loop applies on its own thread.
+/// </summary>
+internal sealed class PartitionWorker
+{
+    private readonly Channel<ConsumedRecord> inbox = Channel.CreateUnbounded<ConsumedRecord>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
+
+    private readonly BatchLimits limits;
+    private readonly IPartitionBatchProcessor processor;
+    private readonly SemaphoreSlim inFlight;
+    private readonly Action<PartitionWorker, long> onFinalised;
+    private readonly ILogger logger;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly CancellationTokenSource abandon = new();
+    private ConsumedRecord? carried;
+    private int buffered;
+    private long bufferedBytes;
+    private long finalisedThrough = -1;
+    private Task run = Task.CompletedTask;
+
+    public PartitionWorker(
+        string topic,
+        int partition,
+        BatchLimits limits,
+        IPartitionBatchProcessor processor,
+        SemaphoreSlim inFlight,
+        Action<PartitionWorker, long> onFinalised,
+        ILogger logger)
+    {
+        this.Topic = topic;
+        this.Partition = partition;
+        this.limits = limits;
+        this.processor = processor;
+        this.inFlight = inFlight;
+        this.onFinalised = onFinalised;
+        this.logger = logger;
+    }
+
+    public string Topic { get; }
+
+    public int Partition { get; }
+
+    /// <summary>Records received but not yet taken into a batch (the back-pressure signal).</summary>
+    public int Buffered => Volatile.Read(ref this.buffered);
+
+    public long BufferedBytes => Interlocked.Read(ref this.bufferedBytes);
+
+    /// <summary>Offset of the first record this worker received; lag counts from here until something is finalised.</summary>
+    public long FirstOffsetSeen { get; private set; } = -1;
+
+    public bool Paused { get; set; }
+
+    public void Start() => this.run = Task.Run(this.RunAsync);
+
+    /// <summary>Called by the consume loop thread only.</summary>
+    public void Enqueue(ConsumedRecord record)
+    {
+        if (this.FirstOffsetSeen < 0)
+        {
+            this.FirstOffsetSeen = record.Offset;
+        }
+
+        Interlocked.Increment(ref this.buffered);
+        Interlocked.Add(ref this.bufferedBytes, Size(record));
+        this.inbox.Writer.TryWrite(record);
+    }
+
+    /// <summary>
+    /// Stops taking new batches, lets the batch in progress finish for up to <paramref name="grace"/>, then abandons it.
+    /// Buffered records that were never processed are dropped; they are redelivered from the committed offset.
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        this.inbox.Writer.TryComplete();
+        await this.stopping.CancelAsync().ConfigureAwait(false);
+        if (!this.run.IsCompleted && grace > TimeSpan.Zero)
+        {
+            await Task.WhenAny(this.run, Task.Delay(grace)).ConfigureAwait(false);
+        }
+
+        if (!this.run.IsCompleted)
+        {
+            this.logger.LogWarning("Abandoning the in-flight batch of {Topic} [{Partition}] after {GraceMs} ms; it will be redelivered", this.Topic, this.Partition, (int)grace.TotalMilliseconds);
+            await this.abandon.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await this.run.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Abandoned on purpose.
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        while (!this.stopping.IsCancellationRequested)
+        {
+            var batch = await this.NextBatchAsync().ConfigureAwait(false);
+            if (batch is null)
+            {
+                return;
+            }
+
+            var failures = 0;
+            while (true)
+            {
+                try
+                {
+                    await this.inFlight.WaitAsync(this.stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                var context = new PartitionBatchContext(this.Finalise, this.inFlight, this.stopping.Token, this.abandon.Token);
+                try
+                {
+                    await this.processor.ProcessAsync(batch, context).ConfigureAwait(false);
+                    break;
+                }
+                catch (OperationCanceledException) when (this.stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    // A processor is expected to handle failures itself; anything that escapes is a fault we retry
+                    // (never skip), so the batch is neither lost nor committed.
+                    failures++;
+                    this.logger.LogError(ex, "Processing a batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset} failed unexpectedly (attempt {Attempt}); retrying", this.Topic, this.Partition, batch.FirstOffset, batch.LastOffset, failures);
+                    var delay = TimeSpan.FromMilliseconds(Math.Min(this.limits.FaultBackoffMaxMs, 100 * Math.Pow(2, Math.Min(failures, 16))));
+                    try
+                    {
+                        await context.BackoffAsync(delay).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        context.Release();
+                        return;
+                    }
+                }
+                finally
+                {
+                    context.Release();
+                }
+            }
+        }
+    }
+
+    private void Finalise(long offset)
+    {
+        // Monotonic per partition: a processor may report the same point twice, never go back.
+        if (offset > this.finalisedThrough)
+        {
+            this.finalisedThrough = offset;
+            this.onFinalised(this, offset);
+        }
+    }
+
+    private async Task<PartitionBatch?> NextBatchAsync()
+    {
+        var reader = this.inbox.Reader;
+        var records = new List<ConsumedRecord>(Math.Min(this.limits.MaxRecords, 1024));
+        long bytes = 0;
+
+        if (this.carried is null)
+        {
+            try
+            {
+                if (!await reader.WaitToReadAsync(this.stopping.Token).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        var deadline = Environment.TickCount64 + this.limits.TimeoutMs;
+        while (true)
+        {
+            while (records.Count < this.limits.MaxRecords)
+            {
+                ConsumedRecord? next = this.carried;
+                if (next is not null)
+                {
+                    this.carried = null;
+                }
+                else if (!reader.TryRead(out next))
+                {
+                    break;
+                }
+
+                var size = Size(next);
+                if (records.Count > 0 && bytes + size > this.limits.MaxBytes)
+                {
+                    this.carried = next;
+                    return this.Take(records, bytes);
+                }
+
+                records.Add(next);
+                bytes += size;
+            }
+
+            var remaining = deadline - Environment.TickCount64;
+            if (records.Count >= this.limits.MaxRecords || remaining <= 0)
+            {
+                return this.Take(records, bytes);
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(this.stopping.Token);
+            wait.CancelAfter(TimeSpan.FromMilliseconds(remaining));
+            try
+            {
+                if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                {
+                    return records.Count > 0 && !this.stopping.IsCancellationRequested ? this.Take(records, bytes) : null;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                if (this.stopping.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                return this.Take(records, bytes);
+            }
+        }
+    }
+
+    private PartitionBatch Take(List<ConsumedRecord> records, long bytes)
+    {
+        Interlocked.Add(ref this.buffered, -records.Count);
+        Interlocked.Add(ref this.bufferedBytes, -bytes);
+        return new PartitionBatch(this.Topic, this.Partition, records, bytes);
+    }
+
+    private static long Size(ConsumedRecord record) => record.Key.Length + record.Value.Length;
+}

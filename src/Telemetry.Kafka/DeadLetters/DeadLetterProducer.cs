@@ -1,0 +1,155 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telemetry.Domain.Acknowledgement;
+using Telemetry.Kafka.Configuration;
+
+namespace Telemetry.Kafka.DeadLetters;
+
+/// <summary>
+/// The idempotent producer behind the dead-letter topic: original key and value byte for byte, original headers
+/// followed by the origin and failure headers. One instance per process, shared by all partitions.
+/// </summary>
+internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
+{
+    private readonly KafkaOptions options;
+    private readonly ILogger<DeadLetterProducer> logger;
+    private readonly TimeProvider time;
+    private readonly Lock gate = new();
+    private IProducer<byte[]?, byte[]>? producer;
+
+    public DeadLetterProducer(IOptions<KafkaOptions> options, ILogger<DeadLetterProducer> logger, TimeProvider? time = null)
+    {
+        this.options = options.Value;
+        this.logger = logger;
+        this.time = time ?? TimeProvider.System;
+    }
+
+    public async Task<DeadLetterResult> PublishAsync(IReadOnlyList<DeadLetter> deadLetters, string consumerGroup, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        if (deadLetters.Count == 0)
+        {
+            return new DeadLetterResult(0, null);
+        }
+
+        var producer = this.Producer();
+        var failedAt = this.time.GetUtcNow();
+        var deliveries = new Task<DeliveryResult<byte[]?, byte[]>>[deadLetters.Count];
+        for (var i = 0; i < deadLetters.Count; i++)
+        {
+            var letter = deadLetters[i];
+            try
+            {
+                deliveries[i] = producer.ProduceAsync(this.options.DeadLetterTopicFor(letter.Record.Topic), this.ToMessage(letter, consumerGroup, failedAt), CancellationToken.None);
+            }
+            catch (ProduceException<byte[]?, byte[]> ex)
+            {
+                deliveries[i] = Task.FromException<DeliveryResult<byte[]?, byte[]>>(ex);
+            }
+            catch (KafkaException ex)
+            {
+                deliveries[i] = Task.FromException<DeliveryResult<byte[]?, byte[]>>(ex);
+            }
+        }
+
+        // Every produce is awaited (even after a failure) so no delivery report is left unobserved.
+        try
+        {
+            await Task.WhenAll(deliveries).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Inspected one by one below.
+        }
+
+        for (var i = 0; i < deliveries.Length; i++)
+        {
+            var task = deliveries[i];
+            if (task.IsCompletedSuccessfully && task.Result.Status == PersistenceStatus.Persisted)
+            {
+                continue;
+            }
+
+            var record = deadLetters[i].Record;
+            var error = task.Exception?.InnerException switch
+            {
+                KafkaException ke => ke.Error,
+                _ => new Error(ErrorCode.Local_Fail, task.IsCompletedSuccessfully ? $"delivery status {task.Result.Status}" : "unknown failure"),
+            };
+            if (error.IsFatal)
+            {
+                this.Reset(producer);
+            }
+
+            this.logger.LogWarning("Dead letter for {Topic} [{Partition}] @{Offset} not confirmed ({Code}); the offset stays uncommitted", record.Topic, record.Partition, record.Offset, error.Code);
+            return new DeadLetterResult(i, new DeadLetterWriteException(record.Topic, record.Partition, record.Offset, error, task.Exception?.InnerException));
+        }
+
+        return new DeadLetterResult(deliveries.Length, null);
+    }
+
+    public void Dispose()
+    {
+        lock (this.gate)
+        {
+            if (this.producer is { } p)
+            {
+                p.Flush(TimeSpan.FromSeconds(5));
+                p.Dispose();
+                this.producer = null;
+            }
+        }
+    }
+
+    internal Message<byte[]?, byte[]> ToMessage(DeadLetter letter, string consumerGroup, DateTimeOffset failedAt)
+    {
+        var record = letter.Record;
+        var headers = new Headers();
+        foreach (var (key, value) in record.Headers)
+        {
+            // A re-failed dead letter gets fresh origin and failure headers, not a second set.
+            if (!DeadLetterHeaderValues.Added.Contains(key))
+            {
+                headers.Add(key, value);
+            }
+        }
+
+        foreach (var (key, value) in DeadLetterHeaders.Create(letter, consumerGroup, failedAt))
+        {
+            headers.Add(key, value);
+        }
+
+        return new Message<byte[]?, byte[]>
+        {
+            Key = record.Key.IsEmpty ? null : record.Key.ToArray(),
+            Value = record.Value.ToArray(),
+            Headers = headers,
+        };
+    }
+
+    private IProducer<byte[]?, byte[]> Producer()
+    {
+        lock (this.gate)
+        {
+            return this.producer ??= new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.DeadLetterProducer(this.options, this.options.BootstrapServers))
+                .SetErrorHandler((_, e) => this.logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Dead-letter producer error {Code}: {Reason}", e.Code, e.Reason))
+                .SetLogHandler((_, _) => { })
+                .Build();
+        }
+    }
+
+    /// <summary>A fatal error (idempotence state lost) makes the producer unusable; the next write builds a fresh one.</summary>
+    private void Reset(IProducer<byte[]?, byte[]> failed)
+    {
+        lock (this.gate)
+        {
+            if (ReferenceEquals(this.producer, failed))
+            {
+                this.producer = null;
+            }
+        }
+
+        failed.Dispose();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using Telemetry.Kafka.Consuming;
+
+namespace Telemetry.Kafka.Tests.Consuming;
+
+/// <summary>
+/// Finalises every batch it sees and remembers what it processed; a test can hold a partition (to show it does not
+/// block the others) or make it stop half-way through a batch (to show what an abandoned batch leaves committed).
+/// </summary>
+internal sealed class RecordingProcessor(string name = "p") : IPartitionBatchProcessor
+{
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> holds = new();
+
+    public string Name { get; } = name;
+
+    public ConcurrentQueue<(string Processor, int Partition, long First, long Last, int Count, long Bytes)> Batches { get; } = new();
+
+    public ConcurrentQueue<(string Processor, int Partition, long Offset, long At)> Processed { get; } = new();
+
+    public ConcurrentQueue<(string Processor, int Partition, long Offset)> Finalised { get; } = new();
+
+    /// <summary>When set, a batch of this partition finalises only its first half, then waits until abandoned.</summary>
+    public int? StallHalfWayOnPartition { get; set; }
+
+    public TimeSpan PerBatchDelay { get; set; } = TimeSpan.Zero;
+
+    public int ProcessedCount => this.Processed.Count;
+
+    public void Hold(int partition) => this.holds[partition] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release(int partition)
+    {
+        if (this.holds.TryRemove(partition, out var hold))
+        {
+            hold.TrySetResult();
+        }
+    }
+
+    public async Task ProcessAsync(PartitionBatch batch, PartitionBatchContext context)
+    {
+        this.Batches.Enqueue((this.Name, batch.Partition, batch.FirstOffset, batch.LastOffset, batch.Records.Count, batch.Bytes));
+        if (this.holds.TryGetValue(batch.Partition, out var hold))
+        {
+            await hold.Task.WaitAsync(context.Abandon);
+        }
+
+        if (this.PerBatchDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(this.PerBatchDelay, context.Abandon);
+        }
+
+        if (this.StallHalfWayOnPartition == batch.Partition && batch.Records.Count > 1)
+        {
+            var half = batch.Records.Count / 2;
+            foreach (var r in batch.Records.Take(half))
+            {
+                this.Processed.Enqueue((this.Name, r.Partition, r.Offset, System.Diagnostics.Stopwatch.GetTimestamp()));
+            }
+
+            this.Finalise(context, batch.Partition, batch.Records[half - 1].Offset);
+            await Task.Delay(Timeout.Infinite, context.Abandon);
+        }
+
+        foreach (var r in batch.Records)
+        {
+            this.Processed.Enqueue((this.Name, r.Partition, r.Offset, System.Diagnostics.Stopwatch.GetTimestamp()));
+        }
+
+        this.Finalise(context, batch.Partition, batch.LastOffset);
+    }
+
+    private void Finalise(PartitionBatchContext context, int partition, long offset)
+    {
+        this.Finalised.Enqueue((this.Name, partition, offset));
+        context.Finalise(offset);
+    }
+}

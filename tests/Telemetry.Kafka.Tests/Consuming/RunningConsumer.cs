@@ -1,0 +1,65 @@
+using Telemetry.Kafka.Configuration;
+using Telemetry.Kafka.Consuming;
+using Telemetry.Testing.Kafka;
+
+namespace Telemetry.Kafka.Tests.Consuming;
+
+/// <summary>A consume loop running on its own thread against the mock cluster, stopped like the host stops it.</summary>
+internal sealed class RunningConsumer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+
+    private RunningConsumer(KafkaOptions options, IPartitionBatchProcessor processor)
+    {
+        this.Options = options;
+        var config = KafkaClientConfigs.Consumer(options, options.BootstrapServers);
+        config.ClientId = MockKafkaCluster.UniqueName("c");
+        config.HeartbeatIntervalMs = 250;
+        config.TopicMetadataRefreshIntervalMs = 1000;
+        var consumerLoop = new ConsumerLoop(options, config, processor, this.Progress, new ConsoleTestLogger(config.ClientId))
+        {
+            CommitObserver = c => this.Committed.Enqueue((c.Partition.Value, c.Offset.Value, System.Diagnostics.Stopwatch.GetTimestamp())),
+        };
+        this.loop = Task.Factory.StartNew(() => consumerLoop.Run(this.stop.Token), TaskCreationOptions.LongRunning);
+    }
+
+    public KafkaOptions Options { get; }
+
+    public ConsumerProgress Progress { get; } = new();
+
+    /// <summary>Offsets the coordinator confirmed for this member, in order (next offset to read).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(int Partition, long Offset, long At)> Committed { get; } = new();
+
+    public static KafkaOptions OptionsFor(MockKafkaCluster cluster, string topic, string group) => new()
+    {
+        BootstrapServers = cluster.BootstrapServers,
+        Topics = topic,
+        ConsumerGroup = group,
+        SessionTimeoutMs = MockKafkaCluster.FastSessionTimeoutMs,
+        AutoCommitIntervalMs = 100,
+        BatchTimeoutMs = 50,
+        RetryBackoffInitialMs = 10,
+        RetryBackoffMaxMs = 50,
+        ShutdownTimeoutMs = 5_000,
+    };
+
+    public static RunningConsumer Start(KafkaOptions options, IPartitionBatchProcessor processor) => new(options, processor);
+
+    /// <summary>Stops as SIGTERM does and waits for the loop to commit and close.</summary>
+    public async Task StopAsync()
+    {
+        await this.stop.CancelAsync();
+        await this.loop.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!this.loop.IsCompleted)
+        {
+            await this.StopAsync();
+        }
+
+        this.stop.Dispose();
+    }
+}
