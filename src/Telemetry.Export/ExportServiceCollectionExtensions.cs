@@ -75,6 +75,11 @@ public static class ExportServiceCollectionExtensions
             sp.GetService<ILogger<AzureMonitorAggregateSink>>() ?? NullLogger<AzureMonitorAggregateSink>.Instance));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregateSink, AzureMonitorAggregateSink>(
             sp => sp.GetRequiredService<AzureMonitorAggregateSink>()));
+        services.TryAddSingleton(sp => new OwnHistogramQuantiles(
+            sp.GetRequiredService<AggregateMeter>(),
+            sp.GetRequiredService<PendingAggregates>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ExportMeterNames>().Own));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExportStartupReport>());
         return services;
     }

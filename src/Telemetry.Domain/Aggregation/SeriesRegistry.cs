@@ -18,7 +18,9 @@ internal sealed class SeriesRegistry
     private readonly Dictionary<SeriesKey, int> _tuples = [];
     private readonly List<string?[]> _tupleValues = [];
     private readonly Dictionary<string, int> _keySets = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, int> _ids = [];
+    // Per tuple, the few (metric, series) pairs registered on it: a short scan beats hashing for the handful of
+    // metrics one key set feeds.
+    private (int Metric, int Series)[][] _byTuple = new (int, int)[256][];
     private readonly List<MetricSeries> _series = [];
     private readonly List<int> _metricOf = [];
     private readonly List<bool> _isOverflow = [];
@@ -87,7 +89,21 @@ internal sealed class SeriesRegistry
     }
 
     /// <summary>The id of the metric's series for a tuple, or -1 when it has none yet.</summary>
-    public int Find(MetricDefinition metric, int tuple) => _ids.TryGetValue(((long)metric.Id << 32) | (uint)tuple, out var id) ? id : -1;
+    public int Find(MetricDefinition metric, int tuple)
+    {
+        if ((uint)tuple < (uint)_byTuple.Length && _byTuple[tuple] is { } pairs)
+        {
+            foreach (var (m, series) in pairs)
+            {
+                if (m == metric.Id)
+                {
+                    return series;
+                }
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>Registers the metric's series for a tuple; -1 when the registry is full.</summary>
     public int Add(MetricDefinition metric, int tuple)
@@ -111,7 +127,12 @@ internal sealed class SeriesRegistry
         _series.Add(new MetricSeries(metric.Name, metric.Unit, dims));
         _metricOf.Add(metric.Id);
         _isOverflow.Add(false);
-        _ids.Add(((long)metric.Id << 32) | (uint)tuple, id);
+        if (tuple >= _byTuple.Length)
+        {
+            Array.Resize(ref _byTuple, Math.Max(tuple + 1, _byTuple.Length * 2));
+        }
+
+        _byTuple[tuple] = [.. _byTuple[tuple] ?? [], (metric.Id, id)];
         return id;
     }
 

@@ -28,6 +28,9 @@ internal sealed class EnvelopeDecoder
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
 
     private readonly TelemetryCatalog _catalog;
+
+    // Direct-mapped cache of dotted names as sent (UTF-8) → definition: the stream repeats a few dozen names.
+    private readonly (byte[]? Name, EventDefinition? Definition)[] _names = new (byte[]?, EventDefinition?)[256];
     private readonly IngestionOptions _options;
     private readonly DimensionValuePool _pool;
     private readonly GenericEventRegistry _generic;
@@ -322,6 +325,35 @@ internal sealed class EnvelopeDecoder
     {
         Span<char> chars = stackalloc char[MaxEventNameBytes];
         var length = 0;
+        var slot = -1;
+        if (name.TokenType == JsonTokenType.String && !name.ValueIsEscaped)
+        {
+            var raw = name.ValueSpan;
+            var h = 2166136261u;
+            foreach (var b in raw)
+            {
+                h = (h ^ b) * 16777619u;
+            }
+
+            // Up to four probes; a name that finds no free slot is simply not cached (no evictions, no churn).
+            var mask = _names.Length - 1;
+            for (var probe = 0; probe < 4; probe++)
+            {
+                var i = (int)((h + (uint)probe) & (uint)mask);
+                var (cachedName, cachedDefinition) = _names[i];
+                if (cachedName is null)
+                {
+                    slot = i;
+                    break;
+                }
+
+                if (raw.SequenceEqual(cachedName))
+                {
+                    return Resolved(e, cachedDefinition!);
+                }
+            }
+        }
+
         if (name.TokenType == JsonTokenType.String)
         {
             if (name.ValueIsEscaped || !AppendName(name.ValueSpan, chars, ref length, allowDots: true))
@@ -374,10 +406,12 @@ internal sealed class EnvelopeDecoder
 
         if (_catalog.TryFind(text, out var definition))
         {
-            e.Definition = definition;
-            e.TimeUnit = e.TimeUnitGiven ? e.TimeUnit : definition.DefaultTimeUnit;
-            e.AddObservation(definition.CountMetric, definition.CountMetricSlots, 1);
-            return EnvelopeError.None;
+            if (slot >= 0)
+            {
+                _names[slot] = (name.ValueSpan.ToArray(), definition);
+            }
+
+            return Resolved(e, definition);
         }
 
         if (_options.UnknownEvents == UnknownEventPolicy.Reject)
@@ -391,9 +425,19 @@ internal sealed class EnvelopeDecoder
             return Fail(e, EnvelopeError.UnknownEvent, $"More than {_options.MaxUnknownEvents} distinct unknown events (Ingestion:MaxUnknownEvents).");
         }
 
-        e.Definition = generic;
-        e.TimeUnit = e.TimeUnitGiven ? e.TimeUnit : generic.DefaultTimeUnit;
-        e.AddObservation(generic.CountMetric, generic.CountMetricSlots, 1);
+        if (slot >= 0)
+        {
+            _names[slot] = (name.ValueSpan.ToArray(), generic);
+        }
+
+        return Resolved(e, generic);
+    }
+
+    private static EnvelopeError Resolved(DecodedEvent e, EventDefinition definition)
+    {
+        e.Definition = definition;
+        e.TimeUnit = e.TimeUnitGiven ? e.TimeUnit : definition.DefaultTimeUnit;
+        e.AddObservation(definition.CountMetric, definition.CountMetricSlots, 1);
         return EnvelopeError.None;
     }
 

@@ -6,11 +6,17 @@ using Telemetry.Export.Configuration;
 namespace Telemetry.Export.Pipeline;
 
 /// <summary>Says once, at start, whether and where metrics are exported. Logs the ingestion host, never the key.</summary>
-internal sealed class ExportStartupReport(IOptions<ExportOptions> options, ExportWiring wiring, ILogger<ExportStartupReport> logger) : IHostedService
+internal sealed class ExportStartupReport(IOptions<ExportOptions> options, ExportWiring wiring, IServiceProvider services, ILogger<ExportStartupReport> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
+        if (o.IsExportEnabled)
+        {
+            // Starts listening to our own latency histograms, whose quantiles are exported with the aggregates.
+            _ = services.GetService(typeof(Aggregates.OwnHistogramQuantiles));
+        }
+
         if (!o.IsExportEnabled)
         {
             logger.LogWarning(

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Export.Aggregates;
 using Telemetry.Export.Tests.Ingestion;
@@ -6,6 +7,9 @@ namespace Telemetry.Export.Tests.Aggregates;
 
 internal static class ExportAssert
 {
+    // Indexed once per captured list: the core test checks thousands of series against thousands of points.
+    private static readonly ConditionalWeakTable<IReadOnlyList<CapturedMetric>, ILookup<string, CapturedMetric>> Indexes = [];
+
     /// <summary>
     /// Each exported statistic of <paramref name="series"/> arrived exactly once, with exactly the series' dimensions
     /// as properties, and holds exactly the number the core's distribution gives (no tolerance).
@@ -15,11 +19,15 @@ internal static class ExportAssert
         foreach (var statistic in AggregateMetricNames.StatisticsOf(series.Name, series.Unit))
         {
             var name = AggregateMetricNames.NameOf(series.Name, series.Unit, statistic);
-            var points = captured.Where(m => m.Name == name && HasDimensionsOf(m, series)).ToList();
+            var index = Indexes.GetValue(captured, c => c.ToLookup(m => KeyOf(m.Name, m.Properties), StringComparer.Ordinal));
+            var points = index[KeyOf(name, series.Dimensions)].Where(m => HasDimensionsOf(m, series)).ToList();
             Assert.True(points.Count == 1, $"{name} of {series}: expected one point, got {points.Count}");
             Assert.Equal(ValueOf(expected, statistic), points[0].Value);
         }
     }
+
+    private static string KeyOf(string name, IEnumerable<KeyValuePair<string, string>> dimensions) =>
+        name + "|" + string.Join('|', dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Key + "=" + d.Value));
 
     public static bool HasDimensionsOf(CapturedMetric metric, MetricSeries series) =>
         metric.Properties.Count == series.Dimensions.Length
