@@ -28,6 +28,7 @@ public static class KafkaServiceCollectionExtensions
         services.TryAddSingleton<IDeadLetterPublisher, DeadLetterProducer>();
         services.TryAddSingleton<IPartitionBatchProcessor, TelemetryPipeline>();
         services.TryAddSingleton<TriggeredBatchProcessor>();
+        services.TryAddSingleton<Telemetry.Kafka.Replay.DeadLetterReplayer>();
         return services;
     }
 

@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Microsoft.Azure.Functions.Worker;
-using Telemetry.Domain.Acknowledgement;
 using Telemetry.Domain.Ingestion;
 using Telemetry.Kafka.Triggered;
 
@@ -37,10 +36,8 @@ public sealed class IngestTelemetryBatch(TriggeredBatchProcessor processor)
             batch[i] = Unpack(records[i]);
         }
 
-        var attempt = context.RetryContext is { } retry
-            ? new TriggerAttempt(retry.RetryCount, retry.MaxRetryCount)
-            : TriggerAttempt.NoRetryPolicy;
-        return processor.ProcessAsync(batch, attempt, cancellationToken);
+        // The processor takes the last attempt to be Kafka:MaxRetries, which the policy above allows exactly.
+        return processor.ProcessAsync(batch, context.RetryContext?.RetryCount ?? 0, cancellationToken);
     }
 
     private static ConsumedRecord Unpack(KafkaRecord record) => TriggerRecordMapper.Map(

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,7 @@ internal static class RollupCommand
                     ["notable_events_deleted"] = result.NotableEventsDeleted,
                     ["rolled_through"] = result.RolledThrough.ToString("O", CultureInfo.InvariantCulture),
                 };
-                await output.WriteLineAsync(node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                await output.WriteLineAsync(node.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return 0;
             }
 

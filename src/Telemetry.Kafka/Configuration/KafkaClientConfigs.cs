@@ -36,6 +36,8 @@ internal static class KafkaClientConfigs
             EnableIdempotence = true,
             Acks = Acks.All,
             MessageTimeoutMs = options.DeadLetterTimeoutMs,
+            // A record the source topic accepted must fit in its dead letter too; the broker keeps the real limit.
+            MessageMaxBytes = 16 * 1024 * 1024,
             LingerMs = 5,
         };
 

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Telemetry.Domain.Acknowledgement;
+using Telemetry.Domain.Aggregation;
+using Telemetry.Domain.Diagnostics;
+using Telemetry.Domain.Ingestion;
+using Telemetry.Domain.Processing;
+using Telemetry.Kafka.Configuration;
+using Telemetry.Kafka.Consuming;
+using Telemetry.Kafka.DeadLetters;
+using Telemetry.Kafka.Pipeline;
+using Telemetry.Testing.Kafka;
+
+namespace Telemetry.Kafka.Tests.Pipeline;
+
+/// <summary>Injects transient failures into chosen offsets (a decorator of the real decoding handler, not a Kafka mock).</summary>
+internal sealed class FailingHandler : IRecordHandler
+{
+    private readonly ConcurrentDictionary<long, int> failuresLeft = new();
+
+    public ConcurrentQueue<long> Handled { get; } = new();
+
+    public FailingHandler Fail(long offset, int times)
+    {
+        this.failuresLeft[offset] = times;
+        return this;
+    }
+
+    public MessageOutcome Handle(ConsumedRecord record, RecordOutcome decoded, int attempt)
+    {
+        this.Handled.Enqueue(record.Offset);
+        if (decoded.IsMalformed)
+        {
+            return MessageOutcome.FromDecoding(decoded);
+        }
+
+        if (this.failuresLeft.TryGetValue(record.Offset, out var left) && left > 0)
+        {
+            this.failuresLeft[record.Offset] = left - 1;
+            return MessageOutcome.Failed("InjectedFailure", "injected for the test");
+        }
+
+        return MessageOutcome.Succeeded;
+    }
+}
+
+/// <summary>Remembers every range a sink was given, and can refuse writes (a storage outage).</summary>
+internal sealed class RecordingSink : IAggregateSink
+{
+    public ConcurrentQueue<(int Partition, long After, long Through, double Events)> Ranges { get; } = new();
+
+    public volatile bool Down;
+
+    public Task WriteAsync(IPartitionBatchAggregates batch, CancellationToken cancellationToken)
+    {
+        if (this.Down)
+        {
+            throw new IOException("sink down");
+        }
+
+        var events = batch.Aggregates.Where(a => a.Series.Name.EndsWith(".count", StringComparison.Ordinal)).Sum(a => a.Distribution.Sum);
+        this.Ranges.Enqueue((batch.Partition, batch.AfterOffset, batch.ThroughOffset, events));
+        return Task.CompletedTask;
+    }
+}
+
+internal static class PipelineHarness
+{
+    public static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    /// <summary>A valid envelope (Event Pipeline execution: exactly one <c>.count</c> metric per event).</summary>
+    public static byte[] Valid(int i) => Encoding.UTF8.GetBytes(TelemetrySampleGenerator.Example("event_pipeline.event.execution", Now.AddMilliseconds(i)));
+
+    public static TelemetryPipeline Create(KafkaOptions options, IRecordHandler handler, IAggregateSink sink, out DeadLetterProducer dlq)
+    {
+        dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance);
+        return new TelemetryPipeline(
+            Options.Create(options),
+            Options.Create(new IngestionOptions()),
+            [sink],
+            dlq,
+            handler,
+            new OwnTelemetry(),
+            new ConsumerProgress(),
+            NullLogger<TelemetryPipeline>.Instance);
+    }
+
+    public static Message<byte[], byte[]> Message(int i, byte[]? value = null) => new()
+    {
+        Key = Encoding.UTF8.GetBytes($"key-{i}"),
+        Value = value ?? Valid(i),
+        Headers = [new Header("trace", Encoding.UTF8.GetBytes($"t{i}"))],
+        Timestamp = new Timestamp(Now.AddMilliseconds(i)),
+    };
+
+    public static string Header(Headers headers, string key) =>
+        Encoding.UTF8.GetString(headers.Last(h => h.Key == key).GetValueBytes());
+
+    public static async Task<IReadOnlyList<Message<byte[], byte[]>>> ProduceAsync(MockKafkaCluster cluster, string topic, int count, Func<int, byte[]?>? value = null)
+    {
+        var messages = Enumerable.Range(0, count).Select(i => Message(i, value?.Invoke(i))).ToList();
+        var config = cluster.ProducerConfig();
+        config.MessageMaxBytes = 4 * 1024 * 1024;
+        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        foreach (var m in messages)
+        {
+            await producer.ProduceAsync(new TopicPartition(topic, 0), m);
+        }
+
+        return messages;
+    }
+}
