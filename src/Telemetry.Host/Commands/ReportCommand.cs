@@ -41,7 +41,7 @@ internal static class ReportCommand
     private static Command Metrics(Func<IServiceProvider> services, TimeProvider time)
     {
         var range = new RangeOptions();
-        var metric = new Option<string>("--metric", "-m") { Description = "Metric name, e.g. event_pipeline.event.executed.duration.", Required = true };
+        var metric = new Option<string>("--metric", "-m") { Description = "Metric name, e.g. event_pipeline.event.execution.duration.", Required = true };
         var dims = new Option<string[]>("--dim", "-d") { Description = "Dimension filter key=value (repeatable). All dimensions of a series select that series.", AllowMultipleArgumentsPerToken = false };
         var bySeries = new Option<bool>("--by-series") { Description = "One line per matching series instead of one merged line." };
         var resolution = new Option<QueryResolution>("--resolution") { Description = "auto (default), minute, hour or day.", DefaultValueFactory = _ => QueryResolution.Auto };
