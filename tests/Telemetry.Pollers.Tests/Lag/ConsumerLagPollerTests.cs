@@ -187,6 +187,35 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
     }
 
     [Fact]
+    public async Task A_consumer_that_commits_but_falls_further_behind_at_every_poll_is_WARN_and_so_is_its_group()
+    {
+        var topic = kafka.CreateTopic("warn", partitions: 1);
+        var group = MockKafkaCluster.UniqueName("group");
+        var time = new ManualTimeProvider(Start);
+        await using var host = PollerHost.Create(azurite, Settings(group, topic), time: time);
+        var poller = host.Poller(PollerNames.Lag);
+
+        // Production outpaces the consumer: it commits at every poll, yet its lag grows 10, 20, 30, 40.
+        for (var k = 0; k < 4; k++)
+        {
+            await KafkaOffsets.ProduceAsync(kafka, topic, 0, 20);
+            KafkaOffsets.ConsumeAndCommit(kafka, group, topic, 0, 10);
+            Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
+            time.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal(40, Read(host, PollerMetricNames.ConsumerLag, Tags(group, topic, 0)));
+        Assert.Equal((int)LagStatus.Warn, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 0)));
+        Assert.Equal((int)LagStatus.Warn, Read(host, PollerMetricNames.ConsumerLagStatus, new KeyValuePair<string, object?>(PollerMetricNames.ConsumerGroupAttribute, group)));
+        Assert.Contains(await host.NotableAsync(NotableEventKind.LagStatusChange, Start), c => c.Reason == "OK -> WARN");
+
+        // It catches up once: lag shrinks, so the window is no longer all growth.
+        KafkaOffsets.ConsumeAndCommit(kafka, group, topic, 0, 35);
+        Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
+        Assert.Equal((int)LagStatus.Ok, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 0)));
+    }
+
+    [Fact]
     public async Task A_commit_below_the_previous_one_is_REWIND_until_the_consumer_gets_back()
     {
         var topic = kafka.CreateTopic("rewind", partitions: 1);
