@@ -3,12 +3,12 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using OpenTelemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 
-// The same options, core, ledger, DLQ producer and pollers as the standalone host, validated at start-up.
-builder.Services.AddTelemetryPipeline(builder.Configuration);
+// Options (validated at start-up), core, ledger, DLQ producer, keyed pollers and our meters: everything the function
+// classes are constructed with, resolved by tests/Telemetry.Host.Tests/FunctionsApp without the worker packages.
+builder.Services.AddTelemetryFunctionsApp(builder.Configuration);
 
 var openTelemetry = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
 
@@ -18,8 +18,5 @@ if (!string.IsNullOrWhiteSpace(builder.Configuration["APPLICATIONINSIGHTS_CONNEC
 {
     openTelemetry.UseAzureMonitorExporter();
 }
-
-// Our meters and views only: the exporter above is the one Azure Monitor exporter.
-openTelemetry.AddTelemetryExport();
 
 builder.Build().Run();

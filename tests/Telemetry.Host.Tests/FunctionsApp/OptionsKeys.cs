@@ -38,7 +38,7 @@ internal static class OptionsKeys
             : null;
 
     /// <summary>The product's own assemblies beside the tests (every project the host references).</summary>
-    private static IEnumerable<Assembly> ProductAssemblies() =>
+    public static IEnumerable<Assembly> ProductAssemblies() =>
         Directory.EnumerateFiles(AppContext.BaseDirectory, "Telemetry.*.dll")
             .Select(Path.GetFileNameWithoutExtension)
             .Where(name => name is not null && !name.EndsWith(".Tests", StringComparison.Ordinal) && name != "Telemetry.Testing")
