@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Telemetry.Domain.Aggregation;
-using Telemetry.Domain.Processing;
 using Telemetry.Export.Tests.Ingestion;
 using Telemetry.Ledger.Queries;
 using Telemetry.Testing.Azurite;
@@ -26,20 +25,11 @@ public sealed class LedgerAgreementTests(AzuriteFixture azurite) : IClassFixture
         var start = DateTimeOffset.UtcNow.AddHours(-3);
         var series = new HashSet<MetricSeries>();
 
-        for (var partition = 0; partition < 2; partition++)
+        foreach (var finalised in CoreBatches.Sample(topic, start, seed: 31, eventsPerSecond: 15, batches: 2, batchSize: 150))
         {
-            var generator = new TelemetrySampleGenerator(seed: 31 + partition, start, eventsPerSecond: 15);
-            var processor = new TelemetryPartitionProcessor(topic, partition, new IngestionOptions());
-            var after = -1L;
-            for (var b = 0; b < 2; b++)
-            {
-                var records = generator.Records(topic, partition, after + 1, 150, malformedRatio: 0.02);
-                var finalised = processor.Decode(records).Finalise(after, records[^1].Offset);
-                series.UnionWith(finalised.Aggregates.Select(a => a.Series));
-                await sink.WriteAsync(finalised, CancellationToken.None);
-                await export.Sink.WriteAsync(finalised, CancellationToken.None);
-                after = records[^1].Offset;
-            }
+            series.UnionWith(finalised.Aggregates.Select(a => a.Series));
+            await sink.WriteAsync(finalised, CancellationToken.None);
+            await export.Sink.WriteAsync(finalised, CancellationToken.None);
         }
 
         export.Flush();
