@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Telemetry.Testing.Mosquitto;
+namespace Telemetry.Pollers.Local;
 
 /// <summary>
 /// A real mosquitto broker (the apt package <c>scripts/setup.sh</c> installs) on a free loopback port, started from a
 /// generated configuration with <c>sys_interval 1</c> so <c>$SYS/broker/#</c> refreshes every second. Stopped by PID.
+/// The broker <c>demo</c> polls, and the MQTT poller tests' stand-in.
 /// <see cref="Kill"/> and <see cref="StartAsync"/> take it down and bring it back on the same port, for outage tests.
 /// Fails loudly when mosquitto is missing or does not start.
 /// </summary>
@@ -20,7 +21,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private MosquittoBroker(int port)
     {
         Port = port;
-        _directory = Path.Combine(Path.GetTempPath(), "mosquitto-test-" + Guid.NewGuid().ToString("N"));
+        _directory = Path.Combine(Path.GetTempPath(), "mosquitto-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         _configPath = Path.Combine(_directory, "mosquitto.conf");
         File.WriteAllLines(_configPath,
