@@ -36,10 +36,10 @@ internal static class RunCommand
         {
             await host.StartAsync(ct);
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (Failures(ex) is { Count: > 0 } failures)
         {
             await error.WriteLineAsync("Not started: invalid settings.");
-            foreach (var failure in ex.Failures)
+            foreach (var failure in failures)
             {
                 await error.WriteLineAsync("  " + failure);
             }
@@ -50,4 +50,12 @@ internal static class RunCommand
         await host.WaitForShutdownAsync(ct);
         return 0;
     }
+
+    /// <summary>Start-up validation throws one <see cref="OptionsValidationException"/>, or an aggregate when several options fail.</summary>
+    private static List<string> Failures(Exception ex) => ex switch
+    {
+        OptionsValidationException one => [.. one.Failures],
+        AggregateException many => [.. many.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures)],
+        _ => [],
+    };
 }

@@ -29,8 +29,8 @@ internal static class ScheduledPollers
             return ScheduledPollersMode.Off;
         }
 
-        // Registered only so that start-up validation fails with the reason; the scheduler never starts.
-        services.AddPollerScheduler();
+        // Only the options and a validator that fails: start-up stops with the reason before any poller is built.
+        services.AddOptions<PollersOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<PollersOptions>>(new LedgerRequired(asked));
         return ScheduledPollersMode.MissingLedger;
     }
