@@ -7,6 +7,7 @@ using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Catalog;
 using Telemetry.Host.Commands;
 using Telemetry.Host.Demo;
+using Telemetry.Host.Tests.Infrastructure;
 using Telemetry.Ledger.LagSamples;
 using Telemetry.Ledger.Queries;
 using Telemetry.Testing.Azurite;
@@ -30,10 +31,15 @@ public sealed class DemoCommandTests(AzuriteFixture azurite) : IClassFixture<Azu
     {
         var topic = "demo-" + Guid.NewGuid().ToString("N")[..8];
         var prefix = AzuriteFixture.NewTablePrefix();
+        using var ingestion = new LoopbackIngestion();
+        var exporterStorage = Directory.CreateTempSubdirectory("demo-export-");
         var overrides = new Dictionary<string, string?>
         {
             ["Ledger:ConnectionString"] = azurite.ConnectionString,
             ["Ledger:TablePrefix"] = prefix,
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = ingestion.ConnectionString,
+            ["Export:IntervalSeconds"] = "1",
+            ["Export:StorageDirectory"] = exporterStorage.FullName,
         };
         var output = new StringWriter(CultureInfo.InvariantCulture);
         var from = DateTimeOffset.UtcNow.AddMinutes(-1);
@@ -120,6 +126,14 @@ public sealed class DemoCommandTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.True(row.HasValue, $"no state row for broker {broker}");
         Assert.Contains("\"Healthy\":true", row.Value!.GetString("State"), StringComparison.OrdinalIgnoreCase);
         Assert.Matches($@"broker {Regex.Escape(broker)}: .*connections\.active 1", text);
+
+        // The host exported our metrics, the pollers' gauges among them, to the configured ingestion endpoint.
+        foreach (var metric in new[] { "kafka.eventbus.consumer.lag", "kafka.eventbus.consumer.lag.sum", "mqtt.broker.uptime", "snakepit.pool.workers", "kafka.eventbus.messages.consumed" })
+        {
+            Assert.Contains(metric, ingestion.MetricNames);
+        }
+
+        exporterStorage.Delete(recursive: true);
     }
 
     [Fact]
