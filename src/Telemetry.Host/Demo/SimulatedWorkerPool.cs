@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Telemetry.Ledger.Local;
 
 namespace Telemetry.Host.Demo;
 
@@ -47,7 +47,7 @@ internal sealed class SimulatedWorkerPool : IAsyncDisposable
         // HttpListener cannot bind port 0: take a free port, and try again should another process grab it first.
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var port = LoopbackPort.Free();
             var listener = new HttpListener();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
@@ -150,12 +150,5 @@ internal sealed class SimulatedWorkerPool : IAsyncDisposable
             ["workers"] = workers,
             ["queue"] = new Dictionary<string, object> { ["size"] = queue, ["capacity"] = 16 },
         };
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Telemetry.Pollers;
 
 namespace Telemetry.Host.Scheduling;
@@ -29,9 +28,13 @@ internal static class ScheduledPollers
             return ScheduledPollersMode.Off;
         }
 
-        // Only the options and a validator that fails: start-up stops with the reason before any poller is built.
-        services.AddOptions<PollersOptions>().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PollersOptions>>(new LedgerRequired(asked));
+        // Only the options and a validation that fails: start-up stops with the reason before any poller is built.
+        services.AddOptions<PollersOptions>()
+            .Validate(
+                _ => false,
+                $"{string.Join(" and ", asked)} {(asked.Count == 1 ? "is" : "are")} set but no ledger is configured: set Ledger:ConnectionString or "
+                + "Ledger:TableServiceUri (the pollers keep their state and write their notable events there), or clear the Pollers targets.")
+            .ValidateOnStart();
         return ScheduledPollersMode.MissingLedger;
     }
 
@@ -44,11 +47,4 @@ internal static class ScheduledPollers
             .Select(key => $"{PollersOptions.SectionName}:{key}")
             .Where(key => !string.IsNullOrWhiteSpace(configuration[key]))
             .ToList();
-
-    private sealed class LedgerRequired(IReadOnlyList<string> asked) : IValidateOptions<PollersOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, PollersOptions options) => ValidateOptionsResult.Fail(
-            $"{string.Join(" and ", asked)} {(asked.Count == 1 ? "is" : "are")} set but no ledger is configured: set Ledger:ConnectionString or Ledger:TableServiceUri "
-            + "(the pollers keep their state and write their notable events there), or clear the Pollers targets.");
-    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Telemetry.Ledger.Local;
@@ -57,7 +55,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
             Directory.CreateDirectory(location);
         }
 
-        var azurite = new AzuriteProcess(executable, location, inMemory, FreeLoopbackPort());
+        var azurite = new AzuriteProcess(executable, location, inMemory, LoopbackPort.Free());
         try
         {
             await azurite.StartAsync(cancellationToken);
@@ -135,7 +133,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
                     $"Azurite exited with code {process.ExitCode} before it answered on port {Port}. Output:\n{Output}");
             }
 
-            if (await AnswersAsync(cancellationToken))
+            if (await LoopbackPort.AcceptsAsync(Port, cancellationToken))
             {
                 return;
             }
@@ -174,7 +172,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
         // The port must be free again before a restart binds it.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline && await AnswersAsync(CancellationToken.None))
+        while (DateTime.UtcNow < deadline && await LoopbackPort.AcceptsAsync(Port, CancellationToken.None))
         {
             await Task.Delay(50);
         }
@@ -225,20 +223,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    private async Task<bool> AnswersAsync(CancellationToken cancellationToken)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     private static void Signal(int processGroup, string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill")
@@ -248,15 +232,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
             RedirectStandardError = true,
         });
         kill?.WaitForExit();
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Telemetry.Ledger.Local;
 
 namespace Telemetry.Pollers.Local;
 
@@ -47,7 +46,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public static async Task<MosquittoBroker> StartNewAsync(CancellationToken cancellationToken = default)
     {
-        var broker = new MosquittoBroker(FreeLoopbackPort());
+        var broker = new MosquittoBroker(LoopbackPort.Free());
         try
         {
             await broker.StartAsync(cancellationToken);
@@ -95,7 +94,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
                 throw new InvalidOperationException($"mosquitto exited with code {_process.ExitCode} at start: {Log()}");
             }
 
-            if (await AcceptsConnectionsAsync(cancellationToken))
+            if (await LoopbackPort.AcceptsAsync(Port, cancellationToken))
             {
                 return;
             }
@@ -130,20 +129,6 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private async Task<bool> AcceptsConnectionsAsync(CancellationToken cancellationToken)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private Process Launch(ProcessStartInfo start)
@@ -185,12 +170,5 @@ public sealed class MosquittoBroker : IAsyncDisposable
             .Select(d => Path.Combine(d, "mosquitto"))
             .FirstOrDefault(File.Exists);
         return onPath ?? throw new InvalidOperationException("mosquitto is not installed: run scripts/setup.sh (apt-get install -y mosquitto).");
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

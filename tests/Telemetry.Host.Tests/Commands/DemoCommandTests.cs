@@ -20,6 +20,7 @@ namespace Telemetry.Host.Tests.Commands;
 /// read it afterwards), mosquitto, the simulated worker pool and the three pollers. Everything is checked against what
 /// was produced, independently of the consumer: the generator's plan (decoded in memory) and the pollers' publisher.
 /// </summary>
+[Collection(HostCollection.Name)]
 public sealed class DemoCommandTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private const int Events = 3000;
@@ -130,7 +131,7 @@ public sealed class DemoCommandTests(AzuriteFixture azurite) : IClassFixture<Azu
         // The host exported our metrics, the pollers' gauges among them, to the configured ingestion endpoint.
         foreach (var metric in new[] { "kafka.eventbus.consumer.lag", "kafka.eventbus.consumer.lag.sum", "mqtt.broker.uptime", "snakepit.pool.workers", "kafka.eventbus.messages.consumed" })
         {
-            Assert.Contains(metric, ingestion.MetricNames);
+            Assert.True(ingestion.MetricNames.Contains(metric), $"{metric} not exported ({ingestion.Requests} requests, {ingestion.Errors} unreadable, last error {ingestion.LastError}); received: {string.Join(", ", ingestion.MetricNames.Order(StringComparer.Ordinal))}");
         }
 
         exporterStorage.Delete(recursive: true);

@@ -11,6 +11,7 @@ using Xunit;
 namespace Telemetry.Host.Tests.Commands;
 
 /// <summary><c>run</c> with the pollers: they run on their schedule against a ledger, and without one the setting is named.</summary>
+[Collection(HostCollection.Name)]
 public sealed class RunCommandTests(AzuriteFixture azurite, MockKafkaCluster kafka) : IClassFixture<AzuriteFixture>, IClassFixture<MockKafkaCluster>
 {
     [Fact]
