@@ -98,8 +98,8 @@ internal static class DemoReport
         var fromPollers = notable.Where(n => n.EventName is "kafka.consumer.lag.status_changed" or "mqtt.broker.health_check_failed"
             || n.Attributes.Any(a => a.Key == "pool" && a.Value == SimulatedWorkerPool.PoolName)).ToList();
         await output.WriteLineAsync(
-            $"  the pollers' notable events in the ledger: {fromPollers.Count} ({string.Join(", ", fromPollers.GroupBy(n => n.EventName).Select(g => $"{g.Key}={g.Count()}"))}); newest:");
-        foreach (var n in fromPollers.TakeLast(5))
+            $"  the pollers' notable events in the ledger: {fromPollers.Count} ({string.Join(", ", fromPollers.GroupBy(n => n.EventName).Select(g => $"{g.Key}={g.Count()}"))}); the newest of each:");
+        foreach (var n in fromPollers.GroupBy(n => n.EventName).Select(g => g.Last()))
         {
             var attributes = string.Join(",", n.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    {n.Time:HH:mm:ss}  {n.EventName}  {n.Reason}  {attributes}"));

@@ -107,8 +107,8 @@ internal sealed class DemoStandIns : IAsyncDisposable
         _settings["Pollers:LagIntervalSeconds"] = "1";
         _settings["Pollers:MqttIntervalSeconds"] = "1";
         _settings["Pollers:WorkerPoolIntervalSeconds"] = "1";
-        _settings["Pollers:TimeoutSeconds"] = "3";
-        _settings["Pollers:DeadlineSeconds"] = "5";
+        _settings["Pollers:TimeoutSeconds"] = "5";
+        _settings["Pollers:DeadlineSeconds"] = "10";
         _settings["Pollers:TelemetryTopic"] = pollerTopic;
 
         try
