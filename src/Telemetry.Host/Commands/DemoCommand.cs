@@ -135,7 +135,7 @@ internal static class DemoCommand
         var readings = gauges.Read();
         await host.StopAsync(CancellationToken.None);
         var produced = generator.Produced + (published?.Published ?? 0);
-        WriteSummary(output, clock.Elapsed, generator, produced, progress, summary, settings.Topic);
+        WriteSummary(output, clock.Elapsed, generator, produced, published is not null, progress, summary, settings.Topic);
         if (standIns.HasLedger)
         {
             await DemoReport.WriteAnswersAsync(output, host.Services, CancellationToken.None);
@@ -233,12 +233,12 @@ internal static class DemoCommand
     }
 
     private static void WriteSummary(
-        TextWriter output, TimeSpan elapsed, DemoGenerator generator, long produced, ConsumerProgress progress, DemoSummarySink summary, string topic)
+        TextWriter output, TimeSpan elapsed, DemoGenerator generator, long produced, bool pollers, ConsumerProgress progress, DemoSummarySink summary, string topic)
     {
         var rows = summary.Rows();
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Summary: {produced} produced ({generator.Produced} by the generator, {produced - generator.Produced} by the worker-pool poller), {progress.Processed} processed in {elapsed.TotalSeconds:0.0} s ({progress.Processed / Math.Max(0.001, elapsed.TotalSeconds):0} ev/s); {progress.Processed - progress.DeadLettered} events aggregated, {progress.DeadLettered} dead-lettered, {progress.Retries} retries, {progress.Batches} batches, {progress.Rebalances} rebalances."));
+            $"Summary: {produced} produced{(pollers ? $" ({generator.Produced} by the generator, {produced - generator.Produced} by the worker-pool poller)" : string.Empty)}, {progress.Processed} processed in {elapsed.TotalSeconds:0.0} s ({progress.Processed / Math.Max(0.001, elapsed.TotalSeconds):0} ev/s); {progress.Processed - progress.DeadLettered} events aggregated, {progress.DeadLettered} dead-lettered, {progress.Retries} retries, {progress.Batches} batches, {progress.Rebalances} rebalances."));
         var aggregated = summary.Families(topic);
         var complete = generator.Produced == generator.Planned;
         output.WriteLine(complete
