@@ -17,6 +17,7 @@ internal sealed class DemoStandIns : IAsyncDisposable
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
     private AzuriteProcess? _azurite;
     private MosquittoBroker? _mosquitto;
+    private MqttTraffic? _traffic;
 
     private DemoStandIns()
     {
@@ -65,6 +66,11 @@ internal sealed class DemoStandIns : IAsyncDisposable
             await Pool.DisposeAsync();
         }
 
+        if (_traffic is not null)
+        {
+            await _traffic.DisposeAsync();
+        }
+
         if (_mosquitto is not null)
         {
             await _mosquitto.DisposeAsync();
@@ -105,7 +111,7 @@ internal sealed class DemoStandIns : IAsyncDisposable
     {
         // Short intervals so a demo of a few seconds sees several runs of each poller.
         _settings["Pollers:LagIntervalSeconds"] = "1";
-        _settings["Pollers:MqttIntervalSeconds"] = "1";
+        _settings["Pollers:MqttIntervalSeconds"] = "2";
         _settings["Pollers:WorkerPoolIntervalSeconds"] = "1";
         _settings["Pollers:TimeoutSeconds"] = "5";
         _settings["Pollers:DeadlineSeconds"] = "10";
@@ -115,7 +121,17 @@ internal sealed class DemoStandIns : IAsyncDisposable
         {
             _mosquitto = await MosquittoBroker.StartNewAsync(ct);
             _settings["Pollers:MqttBrokers"] = _mosquitto.Address;
-            await output.WriteLineAsync($"MQTT poller: mosquitto (sys_interval 1) started at {_mosquitto.Address} (pid {_mosquitto.ProcessId}); its $SYS statistics are polled every second.");
+            try
+            {
+                _traffic = await MqttTraffic.StartAsync(_mosquitto.Host, _mosquitto.Port, ct);
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                // An idle broker still has statistics to poll.
+            }
+
+            await output.WriteLineAsync(
+                $"MQTT poller: mosquitto (sys_interval 1) started at {_mosquitto.Address} (pid {_mosquitto.ProcessId}){(_traffic is null ? string.Empty : ", with a client publishing 20 messages/s")}; its $SYS statistics are polled every 2 s.");
         }
         catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
         {
