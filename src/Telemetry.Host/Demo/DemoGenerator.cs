@@ -1,23 +1,51 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Telemetry.Domain.Catalog;
+using Telemetry.Domain.Ingestion;
 using Telemetry.Domain.Processing;
 
 namespace Telemetry.Host.Demo;
 
 /// <summary>
 /// Produces realistic telemetry of all five seed families at a chosen rate, a small share of it malformed
-/// (not JSON, truncated, wrong schema version, ...), spread over the topic's partitions.
+/// (not JSON, truncated, wrong schema version, ...), spread over the topic's partitions. The records are planned up
+/// front, so what the pipeline should count (events per family, malformed records) is known before any is sent.
 /// </summary>
 internal sealed class DemoGenerator
 {
+    private readonly string topic;
+    private readonly int ratePerSecond;
+    private readonly IReadOnlyList<ConsumedRecord>[] streams;
     private long produced;
     private long failed;
+
+    public DemoGenerator(string topic, int partitions, int events, int ratePerSecond, double malformedRatio)
+    {
+        this.topic = topic;
+        this.ratePerSecond = ratePerSecond;
+        this.Planned = events;
+
+        // Record i goes to partition i % partitions, so partition p gets the first ceil((events - p) / partitions) of its stream.
+        this.streams = Enumerable.Range(0, partitions)
+            .Select(p => new TelemetrySampleGenerator(seed: 1000 + p, DateTimeOffset.UtcNow, eventsPerSecond: Math.Max(1, ratePerSecond / partitions))
+                .Records(topic, p, 0, Math.Max(0, (events - p + partitions - 1) / partitions), malformedRatio))
+            .ToArray();
+        (this.Expected, this.ExpectedMalformed) = Expect(topic, this.streams);
+    }
+
+    public int Planned { get; }
+
+    /// <summary>Events per family the pipeline should aggregate once every planned record is produced.</summary>
+    public IReadOnlyDictionary<TelemetryFamily, long> Expected { get; }
+
+    /// <summary>Planned records the pipeline should dead-letter as malformed.</summary>
+    public long ExpectedMalformed { get; }
 
     public long Produced => Interlocked.Read(ref this.produced);
 
     public long Failed => Interlocked.Read(ref this.failed);
 
-    public async Task RunAsync(string bootstrapServers, string topic, int partitions, int events, int ratePerSecond, double malformedRatio, CancellationToken ct)
+    public async Task RunAsync(string bootstrapServers, CancellationToken ct)
     {
         var config = new ProducerConfig
         {
@@ -27,22 +55,18 @@ internal sealed class DemoGenerator
             LingerMs = 5,
         };
         using var producer = new ProducerBuilder<byte[]?, byte[]>(config).SetLogHandler((_, _) => { }).Build();
-        var perPartition = (events + partitions - 1) / partitions;
-        var streams = Enumerable.Range(0, partitions)
-            .Select(p => new TelemetrySampleGenerator(seed: 1000 + p, DateTimeOffset.UtcNow, eventsPerSecond: Math.Max(1, ratePerSecond / partitions))
-                .Records(topic, p, 0, perPartition, malformedRatio))
-            .ToArray();
+        var partitions = this.streams.Length;
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < events && !ct.IsCancellationRequested; i++)
+        for (var i = 0; i < this.Planned && !ct.IsCancellationRequested; i++)
         {
             var partition = i % partitions;
-            var record = streams[partition][i / partitions];
+            var record = this.streams[partition][i / partitions];
             var message = new Message<byte[]?, byte[]> { Value = record.Value.ToArray() };
             while (true)
             {
                 try
                 {
-                    producer.Produce(new TopicPartition(topic, partition), message, report =>
+                    producer.Produce(new TopicPartition(this.topic, partition), message, report =>
                     {
                         if (report.Error.IsError)
                         {
@@ -62,7 +86,7 @@ internal sealed class DemoGenerator
             }
 
             // Pace to the requested rate.
-            var due = TimeSpan.FromSeconds((i + 1) / (double)ratePerSecond);
+            var due = TimeSpan.FromSeconds((i + 1) / (double)this.ratePerSecond);
             if (due > clock.Elapsed + TimeSpan.FromMilliseconds(20))
             {
                 await Task.Delay(due - clock.Elapsed, ct);
@@ -70,5 +94,28 @@ internal sealed class DemoGenerator
         }
 
         producer.Flush(ct);
+    }
+
+    /// <summary>Decodes and aggregates the plan in memory, partition by partition, the way the consumer will.</summary>
+    private static (IReadOnlyDictionary<TelemetryFamily, long> Families, long Malformed) Expect(string topic, IReadOnlyList<ConsumedRecord>[] streams)
+    {
+        var families = new Dictionary<TelemetryFamily, long>();
+        long malformed = 0;
+        for (var p = 0; p < streams.Length; p++)
+        {
+            if (streams[p].Count == 0)
+            {
+                continue;
+            }
+
+            var batch = new TelemetryPartitionProcessor(topic, p, new IngestionOptions()).Decode(streams[p]);
+            malformed += batch.MalformedCount;
+            foreach (var (family, count) in FamilyCounts.Of(batch.Finalise(-1, streams[p][^1].Offset).Aggregates))
+            {
+                families[family] = families.GetValueOrDefault(family) + count;
+            }
+        }
+
+        return (families, malformed);
     }
 }

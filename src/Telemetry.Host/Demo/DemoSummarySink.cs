@@ -1,13 +1,18 @@
 using Telemetry.Domain.Aggregation;
+using Telemetry.Domain.Catalog;
 
 namespace Telemetry.Host.Demo;
 
-/// <summary>Merges every finalised batch's aggregates per (minute, metric) for the demo's closing summary.</summary>
+/// <summary>
+/// Merges every finalised batch's aggregates per (minute, metric) for the demo's closing summary, and counts events
+/// per topic and family from the occurrence counters, so the summary can be checked against what was produced.
+/// </summary>
 internal sealed class DemoSummarySink : IAggregateSink
 {
     private readonly Lock gate = new();
     private readonly SortedDictionary<(DateTimeOffset Window, string Metric), (string Unit, Distribution Distribution)> perMinute = [];
     private readonly SortedDictionary<string, int> notable = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Topic, TelemetryFamily Family), long> families = [];
 
     public Task WriteAsync(IPartitionBatchAggregates batch, CancellationToken cancellationToken)
     {
@@ -23,6 +28,11 @@ internal sealed class DemoSummarySink : IAggregateSink
                 }
 
                 cell.Distribution.Merge(a.Distribution);
+            }
+
+            foreach (var (family, count) in FamilyCounts.Of(batch.Aggregates))
+            {
+                this.families[(batch.Topic, family)] = this.families.GetValueOrDefault((batch.Topic, family)) + count;
             }
 
             foreach (var n in batch.NotableEvents)
@@ -47,6 +57,15 @@ internal sealed class DemoSummarySink : IAggregateSink
         lock (this.gate)
         {
             return new Dictionary<string, int>(this.notable, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Events aggregated from <paramref name="topic"/>, per family.</summary>
+    public IReadOnlyDictionary<TelemetryFamily, long> Families(string topic)
+    {
+        lock (this.gate)
+        {
+            return this.families.Where(kv => kv.Key.Topic == topic).ToDictionary(kv => kv.Key.Family, kv => kv.Value);
         }
     }
 }

@@ -2,8 +2,8 @@ namespace Telemetry.Pollers.Mqtt;
 
 /// <summary>
 /// Per-second rates of a broker. Counter deltas against the previous run are exact over the interval, so they are
-/// preferred; when there is no usable previous run (first poll, broker restarted, counters went backwards) the broker's
-/// own one-minute load average stands in.
+/// preferred; when there is no usable previous run (first poll, broker restarted, counters went backwards, the same
+/// $SYS refresh read twice) the broker's own one-minute load average stands in.
 /// </summary>
 internal readonly record struct BrokerRates(double? MessagesReceived, double? MessagesSent, double? BytesReceived, double? BytesSent, double? MessagesDropped, bool FromCounters)
 {
@@ -11,7 +11,10 @@ internal readonly record struct BrokerRates(double? MessagesReceived, double? Me
     {
         if (previous is { Healthy: true, UptimeSeconds: { } previousUptime } && now.UptimeSeconds is { } uptime && uptime >= previousUptime)
         {
-            var seconds = (now.ObservedAt - previous.ObservedAt).TotalSeconds;
+            // The counters are those of the broker's last $SYS refresh, stamped with its uptime, so the uptime difference
+            // is the interval they cover. Two polls that read the same refresh have nothing to compare: a wall-clock
+            // interval would report 0/s there, and an inflated rate at the next refresh.
+            var seconds = uptime - previousUptime;
             if (seconds > 0)
             {
                 double? Rate(double? current, double? before) =>

@@ -57,14 +57,16 @@ public sealed class MqttBrokerPoller : IPoller
         var brokers = PollersOptions.SplitList(_options.MqttBrokers)
             .Select(b => MqttBrokerAddress.TryParse(b, out var a) ? a : throw new InvalidOperationException($"Pollers:MqttBrokers entry '{b}' is not host:port."))
             .ToArray();
-        var outcomes = await Task.WhenAll(brokers.Select(b => PollBrokerAsync(b, deadline.Token))).ConfigureAwait(false);
+        var outcomes = await Task.WhenAll(brokers.Select(b => PollBrokerAsync(b, deadline.Token, cancellationToken))).ConfigureAwait(false);
 
         var failures = outcomes.Where(o => o is not null).Select(o => o!).ToArray();
         return new PollResult(PollerName, brokers.Length - failures.Length, failures.Length, Stopwatch.GetElapsedTime(started), failures);
     }
 
     /// <summary>Returns null on success, else a one-line reason.</summary>
-    private async Task<string?> PollBrokerAsync(MqttBrokerAddress broker, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">The run's deadline (which includes <paramref name="stopping"/>).</param>
+    /// <param name="stopping">The caller's token: the host shutting down says nothing about the broker.</param>
+    private async Task<string?> PollBrokerAsync(MqttBrokerAddress broker, CancellationToken cancellationToken, CancellationToken stopping)
     {
         var tag = new KeyValuePair<string, object?>(PollerMetricNames.BrokerAttribute, broker.Name);
         BrokerState? previous;
@@ -113,6 +115,12 @@ public sealed class MqttBrokerPoller : IPoller
                     ? (cancellationToken.IsCancellationRequested ? "poll deadline reached" : $"timeout after {_options.TimeoutSeconds}s")
                     : ex.GetType().Name + ": " + (ex.InnerException?.Message ?? ex.Message);
             }
+        }
+
+        if (failure is not null && stopping.IsCancellationRequested)
+        {
+            // Cut short by the caller (a host stopping): recording the broker as down would raise a false health-check failure.
+            return $"{broker.Name}: cancelled";
         }
 
         var now = _time.GetUtcNow();

@@ -23,6 +23,12 @@ public sealed class PollerScheduler(IEnumerable<IPoller> pollers, TimeProvider t
             try
             {
                 var result = await poller.PollAsync(stoppingToken).ConfigureAwait(false);
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    // A run cut short by shutdown reports its targets as failed; that says nothing about them.
+                    return;
+                }
+
                 if (result.AllSucceeded)
                 {
                     logger.LogInformation("Poller {Poller}: {Succeeded} targets polled in {ElapsedMs} ms", result.Poller, result.Succeeded, (long)result.Elapsed.TotalMilliseconds);

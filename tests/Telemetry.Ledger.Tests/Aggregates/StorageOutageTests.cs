@@ -1,6 +1,6 @@
 using Azure;
+using Telemetry.Ledger.Local;
 using Telemetry.Ledger.Tests.Support;
-using Telemetry.Testing.Azurite;
 using Xunit;
 
 namespace Telemetry.Ledger.Tests.Aggregates;

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 using MQTTnet;
+using Microsoft.Extensions.DependencyInjection;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Pollers.Diagnostics;
+using Telemetry.Pollers.Local;
 using Telemetry.Pollers.Mqtt;
 using Telemetry.Pollers.State;
 using Telemetry.Pollers.Tests.Infrastructure;
 using Telemetry.Testing.Azurite;
-using Telemetry.Testing.Mosquitto;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Telemetry.Pollers.Tests.Mqtt;
 

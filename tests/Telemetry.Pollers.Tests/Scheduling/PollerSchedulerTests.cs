@@ -2,11 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Telemetry.Pollers.Diagnostics;
+using Telemetry.Pollers.Local;
 using Telemetry.Pollers.Mqtt;
 using Telemetry.Pollers.State;
 using Telemetry.Pollers.Tests.Infrastructure;
 using Telemetry.Testing.Azurite;
-using Telemetry.Testing.Mosquitto;
 
 namespace Telemetry.Pollers.Tests.Scheduling;
 

@@ -1,3 +1,4 @@
+using Telemetry.Ledger.Local;
 using Xunit;
 
 namespace Telemetry.Testing.Azurite;

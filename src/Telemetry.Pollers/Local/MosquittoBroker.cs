@@ -1,12 +1,12 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Telemetry.Ledger.Local;
 
-namespace Telemetry.Testing.Mosquitto;
+namespace Telemetry.Pollers.Local;
 
 /// <summary>
 /// A real mosquitto broker (the apt package <c>scripts/setup.sh</c> installs) on a free loopback port, started from a
 /// generated configuration with <c>sys_interval 1</c> so <c>$SYS/broker/#</c> refreshes every second. Stopped by PID.
+/// The broker <c>demo</c> polls, and the MQTT poller tests' stand-in.
 /// <see cref="Kill"/> and <see cref="StartAsync"/> take it down and bring it back on the same port, for outage tests.
 /// Fails loudly when mosquitto is missing or does not start.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private MosquittoBroker(int port)
     {
         Port = port;
-        _directory = Path.Combine(Path.GetTempPath(), "mosquitto-test-" + Guid.NewGuid().ToString("N"));
+        _directory = Path.Combine(Path.GetTempPath(), "mosquitto-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         _configPath = Path.Combine(_directory, "mosquitto.conf");
         File.WriteAllLines(_configPath,
@@ -46,7 +46,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public static async Task<MosquittoBroker> StartNewAsync(CancellationToken cancellationToken = default)
     {
-        var broker = new MosquittoBroker(FreeLoopbackPort());
+        var broker = new MosquittoBroker(LoopbackPort.Free());
         try
         {
             await broker.StartAsync(cancellationToken);
@@ -94,7 +94,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
                 throw new InvalidOperationException($"mosquitto exited with code {_process.ExitCode} at start: {Log()}");
             }
 
-            if (await AcceptsConnectionsAsync(cancellationToken))
+            if (await LoopbackPort.AcceptsAsync(Port, cancellationToken))
             {
                 return;
             }
@@ -129,20 +129,6 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private async Task<bool> AcceptsConnectionsAsync(CancellationToken cancellationToken)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private Process Launch(ProcessStartInfo start)
@@ -184,12 +170,5 @@ public sealed class MosquittoBroker : IAsyncDisposable
             .Select(d => Path.Combine(d, "mosquitto"))
             .FirstOrDefault(File.Exists);
         return onPath ?? throw new InvalidOperationException("mosquitto is not installed: run scripts/setup.sh (apt-get install -y mosquitto).");
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

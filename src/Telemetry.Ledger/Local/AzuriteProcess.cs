@@ -1,15 +1,15 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
-namespace Telemetry.Testing.Azurite;
+namespace Telemetry.Ledger.Local;
 
 /// <summary>
-/// One real Azurite Table service (from <c>node_modules/.bin/azurite-table</c>) on a free loopback port, with its
-/// data in a temporary folder so that it survives a <see cref="StopAsync"/>/<see cref="StartAsync"/> cycle
-/// (the storage-outage tests depend on that). It runs in its own process group behind a tiny shell that also
-/// kills it when our stdin pipe closes, so a crashed test host leaves no orphan behind.
+/// One real Azurite Table service (from <c>node_modules/.bin/azurite-table</c>, which <c>npm ci</c> installs at the
+/// repository root) on a free loopback port: the ledger of <c>demo</c> when none is configured, and the tests' stand-in
+/// for Table Storage. By default its data lives in a temporary folder so that it survives a
+/// <see cref="StopAsync"/>/<see cref="StartAsync"/> cycle (the storage-outage tests depend on that); the demo keeps it
+/// in memory. It runs in its own process group behind a tiny shell that also kills it when our stdin pipe closes, so a
+/// crashed host leaves no orphan behind.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -20,13 +20,15 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly string _executable;
     private readonly string _location;
+    private readonly bool _inMemory;
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private AzuriteProcess(string executable, string location, int port)
+    private AzuriteProcess(string executable, string location, bool inMemory, int port)
     {
         _executable = executable;
         _location = location;
+        _inMemory = inMemory;
         Port = port;
     }
 
@@ -39,13 +41,21 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The process group Azurite runs in (its leader's PID), while it runs.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
     /// <summary>Starts Azurite, or throws <see cref="InvalidOperationException"/> saying why it could not.</summary>
-    public static async Task<AzuriteProcess> StartNewAsync(CancellationToken cancellationToken = default)
+    /// <param name="inMemory">Keep no data on disk (<c>--inMemoryPersistence</c>): a restart then starts empty.</param>
+    public static async Task<AzuriteProcess> StartNewAsync(bool inMemory = false, CancellationToken cancellationToken = default)
     {
         var executable = FindExecutable();
         var location = Path.Combine(Path.GetTempPath(), "azurite-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(location);
-        var azurite = new AzuriteProcess(executable, location, FreeLoopbackPort());
+        if (!inMemory)
+        {
+            Directory.CreateDirectory(location);
+        }
+
+        var azurite = new AzuriteProcess(executable, location, inMemory, LoopbackPort.Free());
         try
         {
             await azurite.StartAsync(cancellationToken);
@@ -72,9 +82,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         // setsid makes the shell a process-group leader, so one signal to the group reaches shell and node together.
-        // The shell waits on stdin: when we close it (StopAsync) or this test process dies, it sends Azurite SIGINT,
-        // the only signal on which Azurite saves its database before exiting (SIGTERM would lose the last writes).
-        const string Script = "\"$0\" \"$@\" & child=$!; cat >/dev/null; kill -INT $child 2>/dev/null; wait $child";
+        // A sub-shell waits on stdin: when we close it (StopAsync) or this process dies, it sends Azurite SIGINT, the
+        // only signal on which Azurite saves its database before exiting (SIGTERM would lose the last writes). The shell
+        // itself waits for Azurite, so an Azurite that exits at start (a bad option, a taken port) ends it at once.
+        // (A background job's stdin is /dev/null unless redirected, hence the copy on fd 3.)
+        const string Script = "exec 3<&0; \"$0\" \"$@\" & child=$!; (cat <&3 >/dev/null; kill -INT $child 2>/dev/null) & wait $child";
         var info = new ProcessStartInfo("setsid")
         {
             RedirectStandardInput = true,
@@ -86,10 +98,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
                  {
                      "sh", "-c", Script, _executable,
                      "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--location", _location, "--disableTelemetry", "--skipApiVersionCheck", "--silent", "--loose",
+                     "--disableTelemetry", "--skipApiVersionCheck", "--silent", "--loose",
                  })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        // Azurite refuses --location together with --inMemoryPersistence.
+        info.ArgumentList.Add(_inMemory ? "--inMemoryPersistence" : "--location");
+        if (!_inMemory)
+        {
+            info.ArgumentList.Add(_location);
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
@@ -114,7 +133,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
                     $"Azurite exited with code {process.ExitCode} before it answered on port {Port}. Output:\n{Output}");
             }
 
-            if (await AnswersAsync(cancellationToken))
+            if (await LoopbackPort.AcceptsAsync(Port, cancellationToken))
             {
                 return;
             }
@@ -136,9 +155,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         _process = null;
+        process.StandardInput.Close();
         if (!process.HasExited)
         {
-            process.StandardInput.Close();
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             try
             {
@@ -153,7 +172,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
         // The port must be free again before a restart binds it.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline && await AnswersAsync(CancellationToken.None))
+        while (DateTime.UtcNow < deadline && await LoopbackPort.AcceptsAsync(Port, CancellationToken.None))
         {
             await Task.Delay(50);
         }
@@ -166,7 +185,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
         await StopAsync();
         try
         {
-            Directory.Delete(_location, recursive: true);
+            if (Directory.Exists(_location))
+            {
+                Directory.Delete(_location, recursive: true);
+            }
         }
         catch (IOException)
         {
@@ -201,20 +223,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    private async Task<bool> AnswersAsync(CancellationToken cancellationToken)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     private static void Signal(int processGroup, string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill")
@@ -226,27 +234,25 @@ public sealed class AzuriteProcess : IAsyncDisposable
         kill?.WaitForExit();
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
+    /// <summary>
+    /// The repository's <c>node_modules/.bin/azurite-table</c>, looked for above the application's folder (a build
+    /// output inside the repository) and above the current directory (<c>dotnet run</c> from the repository root).
+    /// </summary>
     private static string FindExecutable()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", "azurite-table");
-            if (File.Exists(candidate))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return candidate;
+                var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", "azurite-table");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
             }
         }
 
         throw new InvalidOperationException(
-            $"Azurite is not installed: no node_modules/.bin/azurite-table above {AppContext.BaseDirectory}. Run 'npm ci' (or scripts/setup.sh) at the repository root.");
+            $"Azurite is not installed: no node_modules/.bin/azurite-table above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}. Run 'npm ci' (or scripts/setup.sh) at the repository root.");
     }
 }
