@@ -154,8 +154,10 @@ public sealed class ConsumerLagPoller : IPoller
             window.RemoveRange(0, window.Count - _options.LagWindowSize);
         }
 
-        // Like Burrow's completeness threshold: a single observation says nothing about progress.
-        var status = window.Count < 2
+        // Burrow judges a partition only on a complete window. Polling makes this matter more: the first poll that sees
+        // an offset stands in for its commit time, so a short window of one unchanged offset spans no time and any
+        // quiet poll between two commits would read as STOP (a flood of status changes at every consumer start).
+        var status = window.Count < _options.LagWindowSize
             ? LagStatus.Ok
             : BurrowEvaluator.EvaluatePartition(window, window.Select(o => o.HighWatermark).ToArray(), now, _options.LagAllowedMessages);
 

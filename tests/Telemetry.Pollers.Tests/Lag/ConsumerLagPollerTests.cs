@@ -14,8 +14,9 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
-    private Dictionary<string, string?> Settings(string group, string topic, int sampleCount = 60) => new()
+    private Dictionary<string, string?> Settings(string group, string topic, int sampleCount = 60, int windowSize = 10) => new()
     {
+        ["Pollers:LagWindowSize"] = windowSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
         ["Pollers:LagConsumerGroups"] = group,
         ["Pollers:LagTopics"] = topic,
@@ -147,7 +148,7 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
         var topic = kafka.CreateTopic("stop", partitions: 2);
         var group = MockKafkaCluster.UniqueName("group");
         var time = new ManualTimeProvider(Start);
-        await using var host = PollerHost.Create(azurite, Settings(group, topic), time: time);
+        await using var host = PollerHost.Create(azurite, Settings(group, topic, windowSize: 4), time: time);
         var poller = host.Poller(PollerNames.Lag);
 
         // Partition 0 keeps up at every poll; partition 1 stops at offset 5 while production goes on.
@@ -192,7 +193,7 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
         var topic = kafka.CreateTopic("warn", partitions: 1);
         var group = MockKafkaCluster.UniqueName("group");
         var time = new ManualTimeProvider(Start);
-        await using var host = PollerHost.Create(azurite, Settings(group, topic), time: time);
+        await using var host = PollerHost.Create(azurite, Settings(group, topic, windowSize: 4), time: time);
         var poller = host.Poller(PollerNames.Lag);
 
         // Production outpaces the consumer: it commits at every poll, yet its lag grows 10, 20, 30, 40.
@@ -216,13 +217,40 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
     }
 
     [Fact]
+    public async Task A_partition_is_judged_only_on_a_full_window_so_a_quiet_poll_at_start_is_not_STOP()
+    {
+        var topic = kafka.CreateTopic("quiet", partitions: 1);
+        var group = MockKafkaCluster.UniqueName("group");
+        var time = new ManualTimeProvider(Start);
+        await using var host = PollerHost.Create(azurite, Settings(group, topic, windowSize: 3), time: time);
+        var poller = host.Poller(PollerNames.Lag);
+
+        // Polled between two of the consumer's commits: an unchanged offset with lag. On two observations the window
+        // spans no time at all, so Burrow's STOP rule would fire on any quiet poll; a full window has to show it.
+        await KafkaOffsets.ProduceAsync(kafka, topic, 0, 50);
+        KafkaOffsets.ConsumeAndCommit(kafka, group, topic, 0, 10);
+        for (var k = 0; k < 2; k++)
+        {
+            Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
+            time.Advance(TimeSpan.FromSeconds(30));
+            Assert.Equal((int)LagStatus.Ok, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 0)));
+        }
+
+        Assert.Empty(await host.NotableAsync(NotableEventKind.LagStatusChange, Start));
+
+        // The third quiet poll fills the window: now it is a consumer that stopped behind.
+        Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
+        Assert.Equal((int)LagStatus.Stop, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 0)));
+    }
+
+    [Fact]
     public async Task A_commit_below_the_previous_one_is_REWIND_until_the_consumer_gets_back()
     {
         var topic = kafka.CreateTopic("rewind", partitions: 1);
         var group = MockKafkaCluster.UniqueName("group");
         var time = new ManualTimeProvider(Start);
         await KafkaOffsets.ProduceAsync(kafka, topic, 0, 300);
-        await using var host = PollerHost.Create(azurite, Settings(group, topic), time: time);
+        await using var host = PollerHost.Create(azurite, Settings(group, topic, windowSize: 3), time: time);
         var poller = host.Poller(PollerNames.Lag);
 
         foreach (var offset in new long[] { 100, 200, 50 })
