@@ -10,7 +10,12 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
     public async Task Batches_are_bounded_by_size_keep_partition_order_and_everything_is_committed_on_stop()
     {
         var topic = cluster.CreateTopic("order", partitions: 4);
-        await cluster.ProduceAsync(topic, Enumerable.Range(0, 2000).Select(i => $"v{i}"));
+        for (var p = 0; p < 4; p++)
+        {
+            // Explicit partitions: keyless records all land in one partition (sticky partitioner), leaving the rest never committed.
+            await cluster.ProduceAsync(topic, Enumerable.Range(0, 500).Select(i => $"p{p}-{i}"), partition: p);
+        }
+
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
         options.BatchSize = 64;
         var processor = new RecordingProcessor();
