@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Telemetry.Benchmarks.Ingestion;
+using Telemetry.Benchmarks.Kafka;
 
 namespace Telemetry.Benchmarks;
 
@@ -7,11 +8,18 @@ internal static class Program
 {
     // dotnet run -c Release --project bench/Telemetry.Benchmarks -- --filter '*'   (BenchmarkDotNet; see bench/README.md)
     // dotnet run -c Release --project bench/Telemetry.Benchmarks -- ratio          (interleaved CPU-time ratio)
+    // dotnet run -c Release --project bench/Telemetry.Benchmarks -- kafka          (pipeline vs bare consumer on the mock cluster)
     private static void Main(string[] args)
     {
         if (args is ["ratio", ..])
         {
             InterleavedRatio.Run();
+            return;
+        }
+
+        if (args is ["kafka", .. var rest])
+        {
+            KafkaEndToEnd.Run(rest);
             return;
         }
 

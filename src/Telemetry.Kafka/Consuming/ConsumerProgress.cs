@@ -13,6 +13,7 @@ public sealed class ConsumerProgress
     private long deadLettered;
     private long deadLetterFailures;
     private long rebalances;
+    private long pauses;
     private long lag;
     private int assignedPartitions;
 
@@ -32,6 +33,9 @@ public sealed class ConsumerProgress
 
     public long Rebalances => Interlocked.Read(ref this.rebalances);
 
+    /// <summary>Times a partition's fetching was paused because its batches fell behind (back-pressure).</summary>
+    public long Pauses => Interlocked.Read(ref this.pauses);
+
     /// <summary>Sum over assigned partitions of high watermark minus the next offset to commit (refreshed about once a second).</summary>
     public long Lag => Interlocked.Read(ref this.lag);
 
@@ -50,6 +54,8 @@ public sealed class ConsumerProgress
     internal void AddDeadLetterFailure() => Interlocked.Increment(ref this.deadLetterFailures);
 
     internal void AddRebalance() => Interlocked.Increment(ref this.rebalances);
+
+    internal void AddPause() => Interlocked.Increment(ref this.pauses);
 
     internal void SetLag(long value) => Interlocked.Exchange(ref this.lag, value);
 

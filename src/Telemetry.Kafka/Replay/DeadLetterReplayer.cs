@@ -127,6 +127,8 @@ public sealed class DeadLetterReplayer
         config.GroupId = this.options.ConsumerGroup + ".dlq-replay";
         config.EnableAutoCommit = false;
         config.ClientId = this.options.ClientId + "-dlq-replay";
+        // The end is reached at EOF too: the last offsets of a compacted marker topic (or a transaction marker) are never delivered as records.
+        config.EnablePartitionEof = true;
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).Build();
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
@@ -158,18 +160,29 @@ public sealed class DeadLetterReplayer
         {
             var r = consumer.Consume(TimeSpan.FromMilliseconds(500));
             cancellationToken.ThrowIfCancellationRequested();
-            if (r is null || r.IsPartitionEOF)
+            if (r is null || !ends.TryGetValue(r.Partition.Value, out var end))
             {
                 continue;
             }
 
-            if (ends.TryGetValue(r.Partition.Value, out var end))
+            if (r.IsPartitionEOF)
             {
-                results.Add(r);
-                if (r.Offset.Value + 1 >= end)
+                if (r.Offset.Value >= end)
                 {
                     ends.Remove(r.Partition.Value);
                 }
+
+                continue;
+            }
+
+            if (r.Offset.Value < end)
+            {
+                results.Add(r);
+            }
+
+            if (r.Offset.Value + 1 >= end)
+            {
+                ends.Remove(r.Partition.Value);
             }
         }
 

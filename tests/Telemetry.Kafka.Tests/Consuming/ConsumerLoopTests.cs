@@ -10,7 +10,12 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
     public async Task Batches_are_bounded_by_size_keep_partition_order_and_everything_is_committed_on_stop()
     {
         var topic = cluster.CreateTopic("order", partitions: 4);
-        await cluster.ProduceAsync(topic, Enumerable.Range(0, 2000).Select(i => $"v{i}"));
+        for (var p = 0; p < 4; p++)
+        {
+            // Explicit partitions: keyless records all land in one partition (sticky partitioner), leaving the rest never committed.
+            await cluster.ProduceAsync(topic, Enumerable.Range(0, 500).Select(i => $"p{p}-{i}"), partition: p);
+        }
+
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
         options.BatchSize = 64;
         var processor = new RecordingProcessor();
@@ -60,7 +65,8 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
         }
 
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
-        options.BatchSize = 50;
+        // Small batches, so the held partition buffers past its pause bound (8 batches) and is paused, then resumed.
+        options.BatchSize = 20;
         options.MaxBatchesInFlight = 2;
         var processor = new RecordingProcessor();
         processor.Hold(0);
@@ -72,6 +78,7 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
             "partitions 1 and 2 committed");
         Assert.DoesNotContain(processor.Processed, p => p.Partition == 0);
         Assert.True(cluster.CommittedOffsets(options.ConsumerGroup, topic)[0] < 0, "nothing of the held partition is committed");
+        Assert.True(consumer.Progress.Pauses > 0, "the held partition was paused");
 
         processor.Release(0);
         await Eventually.TrueAsync(() => processor.Processed.Count(p => p.Partition == 0) >= 300, "partition 0 processed after release");
@@ -118,10 +125,10 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
     public async Task A_second_consumer_joining_mid_stream_loses_nothing_and_every_duplicate_was_never_committed(string assignment)
     {
         var topic = cluster.CreateTopic("rebalance", partitions: 6);
-        const int PerPartition = 400;
+        const int PerPartition = 800;
         for (var p = 0; p < 6; p++)
         {
-            await cluster.ProduceAsync(topic, Enumerable.Range(0, PerPartition).Select(i => $"p{p}-{i}"), partition: p);
+            await cluster.ProduceAsync(topic, Enumerable.Range(0, PerPartition / 2).Select(i => $"p{p}-{i}"), partition: p);
         }
 
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
@@ -133,12 +140,25 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
         await using var first = RunningConsumer.Start(options, a);
         await Eventually.TrueAsync(() => a.ProcessedCount >= 200, "first consumer under way");
         await using var second = RunningConsumer.Start(options, b);
-        await Eventually.TrueAsync(() => !b.Processed.IsEmpty, "second consumer got partitions");
+        await Eventually.TrueAsync(() => second.Progress.AssignedPartitions > 0, "second consumer got partitions");
+
+        // The second half arrives after the handover, so the second consumer has work whatever the first one's speed.
+        for (var p = 0; p < 6; p++)
+        {
+            await cluster.ProduceAsync(topic, Enumerable.Range(PerPartition / 2, PerPartition / 2).Select(i => $"p{p}-{i}"), partition: p);
+        }
+
+        await Eventually.TrueAsync(() => !b.Processed.IsEmpty, "second consumer processed records");
         await Eventually.TrueAsync(
             () => a.Processed.Concat(b.Processed).Select(p => (p.Partition, p.Offset)).Distinct().Count() >= 6 * PerPartition,
             "every record processed by one of the two");
         await second.StopAsync();
         await Eventually.TrueAsync(() => first.Progress.AssignedPartitions == 6, "the first consumer takes every partition back");
+
+        // Records the second member processed without its commit landing come back to the first: they are processed
+        // again (checked below) and then committed.
+        var end = cluster.EndOffsets(topic);
+        await Eventually.TrueAsync(() => cluster.CommittedOffsets(options.ConsumerGroup, topic).All(c => c.Value == end[c.Key]), "everything committed");
         await first.StopAsync();
 
         var all = a.Processed.Concat(b.Processed).ToList();

@@ -74,9 +74,9 @@ internal static class PipelineHarness
     /// <summary>A valid envelope (Event Pipeline execution: exactly one <c>.count</c> metric per event).</summary>
     public static byte[] Valid(int i) => Encoding.UTF8.GetBytes(TelemetrySampleGenerator.Example("event_pipeline.event.execution", Now.AddMilliseconds(i)));
 
-    public static TelemetryPipeline Create(KafkaOptions options, IRecordHandler handler, IAggregateSink sink, out DeadLetterProducer dlq)
+    public static TelemetryPipeline Create(KafkaOptions options, IRecordHandler handler, IAggregateSink sink, out DeadLetterProducer dlq, TimeProvider? time = null)
     {
-        dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance);
+        dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance, time);
         return new TelemetryPipeline(
             Options.Create(options),
             Options.Create(new IngestionOptions()),
@@ -99,9 +99,10 @@ internal static class PipelineHarness
     public static string Header(Headers headers, string key) =>
         Encoding.UTF8.GetString(headers.Last(h => h.Key == key).GetValueBytes());
 
-    public static async Task<IReadOnlyList<Message<byte[], byte[]>>> ProduceAsync(MockKafkaCluster cluster, string topic, int count, Func<int, byte[]?>? value = null)
+    /// <summary>Produces messages <paramref name="first"/> .. first + count - 1 (key <c>key-i</c>, header <c>trace=ti</c>) to partition 0, in order.</summary>
+    public static async Task<IReadOnlyList<Message<byte[], byte[]>>> ProduceAsync(MockKafkaCluster cluster, string topic, int count, Func<int, byte[]?>? value = null, int first = 0)
     {
-        var messages = Enumerable.Range(0, count).Select(i => Message(i, value?.Invoke(i))).ToList();
+        var messages = Enumerable.Range(first, count).Select(i => Message(i, value?.Invoke(i))).ToList();
         var config = cluster.ProducerConfig();
         config.MessageMaxBytes = 4 * 1024 * 1024;
         using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();

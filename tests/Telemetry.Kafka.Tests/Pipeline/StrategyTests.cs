@@ -2,6 +2,7 @@ using System.Globalization;
 using Telemetry.Domain.Acknowledgement;
 using Telemetry.Kafka.Tests.Consuming;
 using Telemetry.Testing.Kafka;
+using Telemetry.Testing.Time;
 using Xunit;
 using static Telemetry.Kafka.Tests.Pipeline.PipelineHarness;
 
@@ -26,7 +27,8 @@ public sealed class StrategyTests(MockKafkaCluster cluster)
         options.BatchTimeoutMs = 2000;
         var handler = new FailingHandler().Fail(5, int.MaxValue).Fail(10, 1);
         var sink = new RecordingSink();
-        var pipeline = Create(options, handler, sink, out var dlq);
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+        var pipeline = Create(options, handler, sink, out var dlq, clock);
         using var _ = dlq;
 
         await using (var consumer = RunningConsumer.Start(options, pipeline))
@@ -65,6 +67,10 @@ public sealed class StrategyTests(MockKafkaCluster cluster)
         Assert.Equal(sent[5].Key, exhausted.Message.Key);
         Assert.Equal(sent[5].Value, exhausted.Message.Value);
         Assert.Equal(sent[15].Value, malformed.Message.Value);
+        Assert.Equal(
+            ["trace", DeadLetterHeaders.OriginalTopic, DeadLetterHeaders.OriginalPartition, DeadLetterHeaders.OriginalOffset, DeadLetterHeaders.OriginalTimestamp,
+             DeadLetterHeaders.ConsumerGroup, DeadLetterHeaders.FailureTimestamp, DeadLetterHeaders.RetryCount, DeadLetterHeaders.ErrorKind, DeadLetterHeaders.ErrorMessage],
+            exhausted.Message.Headers.Select(h => h.Key));
         Assert.Equal("t5", Header(exhausted.Message.Headers, "trace"));
         Assert.Equal(topic, Header(exhausted.Message.Headers, DeadLetterHeaders.OriginalTopic));
         Assert.Equal("0", Header(exhausted.Message.Headers, DeadLetterHeaders.OriginalPartition));
@@ -74,7 +80,7 @@ public sealed class StrategyTests(MockKafkaCluster cluster)
         Assert.Equal("2", Header(exhausted.Message.Headers, DeadLetterHeaders.RetryCount));
         Assert.Equal("InjectedFailure", Header(exhausted.Message.Headers, DeadLetterHeaders.ErrorKind));
         Assert.Equal("injected for the test", Header(exhausted.Message.Headers, DeadLetterHeaders.ErrorMessage));
-        Assert.True(long.Parse(Header(exhausted.Message.Headers, DeadLetterHeaders.FailureTimestamp), CultureInfo.InvariantCulture) >= sent[5].Timestamp.UnixTimestampMs);
+        Assert.Equal(clock.Now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), Header(exhausted.Message.Headers, DeadLetterHeaders.FailureTimestamp));
         Assert.Equal("15", Header(malformed.Message.Headers, DeadLetterHeaders.OriginalOffset));
         Assert.Equal("not_json", Header(malformed.Message.Headers, DeadLetterHeaders.ErrorKind));
         Assert.Equal("0", Header(malformed.Message.Headers, DeadLetterHeaders.RetryCount));

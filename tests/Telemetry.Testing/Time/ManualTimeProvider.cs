@@ -1,0 +1,13 @@
+namespace Telemetry.Testing.Time;
+
+/// <summary>A clock the test sets, so time-based behaviour (failure timestamps, time filters) is exact and no test asserts wall-clock time.</summary>
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+{
+    private long ticks = start.UtcTicks;
+
+    public DateTimeOffset Now => new(Interlocked.Read(ref this.ticks), TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => this.Now;
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref this.ticks, by.Ticks);
+}
