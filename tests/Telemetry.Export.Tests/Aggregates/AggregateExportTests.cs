@@ -1,3 +1,4 @@
+using Telemetry.Testing.Time;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Export.Aggregates;
 using Telemetry.Export.Pipeline;

@@ -1,3 +1,4 @@
+using Telemetry.Testing.Time;
 using Telemetry.Domain.Acknowledgement;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Diagnostics;

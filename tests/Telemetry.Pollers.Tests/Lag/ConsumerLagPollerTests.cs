@@ -1,3 +1,4 @@
+using Telemetry.Testing.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Ledger.LagSamples;

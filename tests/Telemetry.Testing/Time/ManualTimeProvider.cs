@@ -5,7 +5,11 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private long ticks = start.UtcTicks;
 
-    public DateTimeOffset Now => new(Interlocked.Read(ref this.ticks), TimeSpan.Zero);
+    public DateTimeOffset Now
+    {
+        get => new(Interlocked.Read(ref this.ticks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref this.ticks, value.UtcTicks);
+    }
 
     public override DateTimeOffset GetUtcNow() => this.Now;
 
