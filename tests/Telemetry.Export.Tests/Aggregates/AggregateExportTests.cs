@@ -1,8 +1,8 @@
-using Telemetry.Testing.Time;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Export.Aggregates;
 using Telemetry.Export.Pipeline;
 using Telemetry.Export.Tests.Ingestion;
+using Telemetry.Testing.Time;
 
 namespace Telemetry.Export.Tests.Aggregates;
 

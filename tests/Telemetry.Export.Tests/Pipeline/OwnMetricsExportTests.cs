@@ -1,9 +1,9 @@
-using Telemetry.Testing.Time;
 using Telemetry.Domain.Acknowledgement;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Diagnostics;
 using Telemetry.Export.Tests.Aggregates;
 using Telemetry.Export.Tests.Ingestion;
+using Telemetry.Testing.Time;
 
 namespace Telemetry.Export.Tests.Pipeline;
 

@@ -1,4 +1,3 @@
-using Telemetry.Testing.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Ledger.LagSamples;
@@ -7,6 +6,7 @@ using Telemetry.Pollers.Lag;
 using Telemetry.Pollers.Tests.Infrastructure;
 using Telemetry.Testing.Azurite;
 using Telemetry.Testing.Kafka;
+using Telemetry.Testing.Time;
 
 namespace Telemetry.Pollers.Tests.Lag;
 
@@ -37,6 +37,16 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
     {
         Assert.True(host.Readings.TryGet(instrument, out var value, tags), $"{instrument} has no reading for {string.Join(",", tags)}");
         return value;
+    }
+
+    private static async Task PollAsync(IPoller poller) =>
+        Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
+
+    /// <summary>One poll of a scripted scenario, then the 30 s until the next one.</summary>
+    private static async Task PollThenWaitAsync(IPoller poller, ManualTimeProvider time)
+    {
+        await PollAsync(poller);
+        time.Advance(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -163,8 +173,7 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
                 KafkaOffsets.ConsumeAndCommit(kafka, group, topic, 1, 5);
             }
 
-            Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
-            time.Advance(TimeSpan.FromSeconds(30));
+            await PollThenWaitAsync(poller, time);
         }
 
         Assert.Equal((int)LagStatus.Ok, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 0)));
@@ -181,7 +190,7 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
 
         // The consumer catches up: back to OK, and that change is recorded too.
         KafkaOffsets.ConsumeAndCommit(kafka, group, topic, 1, 35);
-        Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
+        await PollAsync(poller);
         Assert.Equal((int)LagStatus.Ok, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 1)));
         var after = await host.NotableAsync(NotableEventKind.LagStatusChange, Start);
         Assert.Contains(after, c => c.Reason == "STOP -> OK");
@@ -202,8 +211,7 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
         {
             await KafkaOffsets.ProduceAsync(kafka, topic, 0, 20);
             KafkaOffsets.ConsumeAndCommit(kafka, group, topic, 0, 10);
-            Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
-            time.Advance(TimeSpan.FromSeconds(30));
+            await PollThenWaitAsync(poller, time);
         }
 
         Assert.Equal(40, Read(host, PollerMetricNames.ConsumerLag, Tags(group, topic, 0)));
@@ -213,7 +221,7 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
 
         // It catches up once: lag shrinks, so the window is no longer all growth.
         KafkaOffsets.ConsumeAndCommit(kafka, group, topic, 0, 35);
-        Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
+        await PollAsync(poller);
         Assert.Equal((int)LagStatus.Ok, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 0)));
     }
 
@@ -232,15 +240,14 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
         KafkaOffsets.ConsumeAndCommit(kafka, group, topic, 0, 10);
         for (var k = 0; k < 2; k++)
         {
-            Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
-            time.Advance(TimeSpan.FromSeconds(30));
+            await PollThenWaitAsync(poller, time);
             Assert.Equal((int)LagStatus.Ok, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 0)));
         }
 
         Assert.Empty(await host.NotableAsync(NotableEventKind.LagStatusChange, Start));
 
         // The third quiet poll fills the window: now it is a consumer that stopped behind.
-        Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
+        await PollAsync(poller);
         Assert.Equal((int)LagStatus.Stop, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 0)));
     }
 
@@ -257,8 +264,7 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
         foreach (var offset in new long[] { 100, 200, 50 })
         {
             KafkaOffsets.Commit(kafka, group, topic, 0, offset);
-            Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
-            time.Advance(TimeSpan.FromSeconds(30));
+            await PollThenWaitAsync(poller, time);
         }
 
         Assert.Equal((int)LagStatus.Rewind, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 0)));
@@ -266,7 +272,7 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
 
         // Back past the offset it rewound from: the rewind no longer counts against it.
         KafkaOffsets.Commit(kafka, group, topic, 0, 250);
-        Assert.True((await poller.PollAsync(CancellationToken.None)).AllSucceeded);
+        await PollAsync(poller);
         Assert.NotEqual((int)LagStatus.Rewind, Read(host, PollerMetricNames.ConsumerLagStatus, Tags(group, topic, 0)));
     }
 
