@@ -8,7 +8,7 @@ namespace Telemetry.Host.Tests.CrashSuite;
 /// </summary>
 internal sealed class HostOutput
 {
-    private const int MaxLines = 4000;
+    private const int MaxLines = 600;
     private readonly Queue<string> _lines = new();
 
     public void Append(int incarnation, string line)
