@@ -127,9 +127,11 @@ public sealed class CrashSuiteTests : IAsyncLifetime, IDisposable
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
 
-        // Kill points spread over the whole run: the k-th lands at a random point of the k-th slice of committed progress.
+        // Kill points spread over the run: the k-th lands at a random point of the k-th slice of committed progress. They stop
+        // at 75 %: commits advance a whole batch per partition at a time (20,000 records when all four land together),
+        // so a later point could first be seen reached when everything is already committed, and the kill would miss.
         var killPoints = Enumerable.Range(0, Kills)
-            .Select(k => (long)(EventCount * (0.02 + (0.9 * (k + random.NextDouble()) / Kills))))
+            .Select(k => (long)(EventCount * (0.02 + (0.73 * (k + random.NextDouble()) / Kills))))
             .ToArray();
         var kills = new List<KillRecord>();
         for (var k = 0; k < Kills; k++)
