@@ -23,14 +23,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private readonly bool _inMemory;
-
-    private AzuriteProcess(string executable, string location, int port, bool inMemory)
+    private AzuriteProcess(string executable, string location, int port)
     {
         _executable = executable;
         _location = location;
         Port = port;
-        _inMemory = inMemory;
     }
 
     public int Port { get; }
@@ -43,18 +40,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Starts Azurite, or throws <see cref="InvalidOperationException"/> saying why it could not.</summary>
-    public static Task<AzuriteProcess> StartNewAsync(CancellationToken cancellationToken = default) => StartNewAsync(inMemory: false, cancellationToken);
-
-    /// <summary>
-    /// Starts Azurite; with <paramref name="inMemory"/> it keeps nothing on disk, which spares it rewriting its whole
-    /// database file every few seconds (the dominant cost for write-heavy tests), but its data does not survive a stop.
-    /// </summary>
-    public static async Task<AzuriteProcess> StartNewAsync(bool inMemory, CancellationToken cancellationToken = default)
+    public static async Task<AzuriteProcess> StartNewAsync(CancellationToken cancellationToken = default)
     {
         var executable = FindExecutable();
         var location = Path.Combine(Path.GetTempPath(), "azurite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(location);
-        var azurite = new AzuriteProcess(executable, location, FreeLoopbackPort(), inMemory);
+        var azurite = new AzuriteProcess(executable, location, FreeLoopbackPort());
         try
         {
             await azurite.StartAsync(cancellationToken);
@@ -95,14 +86,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
                  {
                      "sh", "-c", Script, _executable,
                      "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--disableTelemetry", "--skipApiVersionCheck", "--silent", "--loose",
+                     "--location", _location, "--disableTelemetry", "--skipApiVersionCheck", "--silent", "--loose",
                  })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        // Azurite refuses --location together with --inMemoryPersistence.
-        foreach (var arg in _inMemory ? ["--inMemoryPersistence"] : new[] { "--location", _location })
         {
             info.ArgumentList.Add(arg);
         }
