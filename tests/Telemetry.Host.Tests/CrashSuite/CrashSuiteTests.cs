@@ -31,7 +31,10 @@ public sealed class CrashSuiteTests : IAsyncLifetime, IDisposable
 
     // The ledger's cost is per batch (one read and a few transactions over the series-minutes it touches), so fewer,
     // larger batches keep Azurite from being the bottleneck; two in flight keep the work a kill throws away small.
-    private const int BatchSize = 5_000;
+    // Each incarnation draws its own batch size, so redeliveries are cut at other boundaries than the first delivery and
+    // rows whose watermark lies inside a redelivered batch (the "in between" rule) really occur.
+    private const int MinBatchSize = 3_000;
+    private const int MaxBatchSize = 6_000;
     private const int MaxBatchesInFlight = 2;
 
     // Dense event time (about 100 s of it) keeps the ledger at a few thousand minute rows, so Azurite is not the bottleneck.
@@ -115,8 +118,7 @@ public sealed class CrashSuiteTests : IAsyncLifetime, IDisposable
             ["Kafka__Topics"] = topic,
             ["Kafka__ConsumerGroup"] = group,
             ["Kafka__ClientId"] = MockKafkaCluster.UniqueName("crash-host"),
-            ["Kafka__BatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Kafka__BatchMaxBytes"] = (BatchSize * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Kafka__BatchMaxBytes"] = (MaxBatchSize * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Kafka__MaxBatchesInFlight"] = MaxBatchesInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Kafka__SessionTimeoutMs"] = SessionTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ledger__ConnectionString"] = Azurite.ConnectionString,
@@ -127,7 +129,7 @@ public sealed class CrashSuiteTests : IAsyncLifetime, IDisposable
         };
 
         // Kill points spread over the run: the k-th lands at a random point of the k-th slice of committed progress. They stop
-        // at 62 %: commits advance whole batches (up to 20,000 records when all four partitions land together), and the kill
+        // at 62 %: commits advance whole batches (up to 24,000 records when all four partitions land together), and the kill
         // follows the point by up to 400 ms more of work, so a later point could be seen reached only once everything is
         // committed, and the kill would hit a drained host.
         var killPoints = Enumerable.Range(0, Kills)
@@ -137,7 +139,7 @@ public sealed class CrashSuiteTests : IAsyncLifetime, IDisposable
         for (var k = 0; k < Kills; k++)
         {
             var started = Stopwatch.StartNew();
-            var run = await StartAsync(k + 1, settings);
+            var run = await StartAsync(k + 1, settings, random.Next(MinBatchSize, MaxBatchSize + 1));
             var assignedAfter = started.Elapsed;
             var startCommitted = Sum(Cluster.CommittedOffsets(group, topic));
             await WaitForCommittedAsync(group, topic, run, c => c >= killPoints[k]);
@@ -155,7 +157,7 @@ public sealed class CrashSuiteTests : IAsyncLifetime, IDisposable
         }
 
         // The last incarnation is left alone until everything is committed.
-        var last = await StartAsync(Kills + 1, settings);
+        var last = await StartAsync(Kills + 1, settings, random.Next(MinBatchSize, MaxBatchSize + 1));
         var drain = Stopwatch.StartNew();
         await WaitForCommittedAsync(group, topic, last, c => c >= EventCount, DrainTimeout);
         _log.WriteLine($"Last host drained from {kills[^1].CommittedAfter} in {drain.Elapsed.TotalSeconds:F1} s");
@@ -182,10 +184,11 @@ public sealed class CrashSuiteTests : IAsyncLifetime, IDisposable
         Assert.True(comparison.IsExact, comparison.ToString());
     }
 
-    private async Task<HostProcess> StartAsync(int incarnation, IReadOnlyDictionary<string, string> settings)
+    private async Task<HostProcess> StartAsync(int incarnation, IReadOnlyDictionary<string, string> settings, int batchSize)
     {
-        var host = HostProcess.Start(incarnation, settings, _output);
+        var host = HostProcess.Start(incarnation, new Dictionary<string, string>(settings) { ["Kafka__BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture) }, _output);
         _host = host;
+        _output.Append(incarnation, $"test: Kafka:BatchSize {batchSize}");
         var assigned = await Task.WhenAny(host.Assigned, Task.Delay(AssignTimeout));
         if (assigned != host.Assigned)
         {
