@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Telemetry.Domain.Ingestion;
 using Telemetry.Domain.Processing;
+using Telemetry.Ledger.Local;
 using Telemetry.Ledger.Queries;
 using Telemetry.Testing.Azurite;
 using Telemetry.Testing.Kafka;
