@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Telemetry.Pollers.Mqtt;
 
-/// <summary>What the previous run saw of one broker: its health and the counters rates are computed from.</summary>
+/// <summary>
+/// What the last run saw of one broker, kept in the ledger's state table: its health, the counters rates are computed
+/// from, and the latest gauges, so the ledger holds each broker's latest reading and not only Azure Monitor. The gauges
+/// are null while the broker is down: an old figure beside <c>Healthy = false</c> would read as current.
+/// </summary>
 internal sealed record BrokerState(
     bool Healthy,
     DateTimeOffset ObservedAt,
@@ -12,7 +16,10 @@ internal sealed record BrokerState(
     double? BytesReceived,
     double? BytesSent,
     long Reconnections,
-    double? MessagesDropped = null);
+    double? MessagesDropped = null,
+    double? ClientsConnected = null,
+    double? Subscriptions = null,
+    double? RetainedMessages = null);
 
 [JsonSerializable(typeof(BrokerState))]
 internal sealed partial class BrokerStateJsonContext : JsonSerializerContext;

@@ -141,7 +141,9 @@ public sealed class MqttBrokerPoller : IPoller
             SetOrRemove(PollerMetricNames.MqttBytesReceivedRate, rates.BytesReceived, broker.Name, tag);
             SetOrRemove(PollerMetricNames.MqttBytesSentRate, rates.BytesSent, broker.Name, tag);
             SetOrRemove(PollerMetricNames.MqttMessagesDroppedRate, rates.MessagesDropped, broker.Name, tag);
-            state = new BrokerState(true, now, snapshot.UptimeSeconds, snapshot.MessagesReceived, snapshot.MessagesSent, snapshot.BytesReceived, snapshot.BytesSent, reconnections, snapshot.MessagesDropped);
+            state = new BrokerState(
+                true, now, snapshot.UptimeSeconds, snapshot.MessagesReceived, snapshot.MessagesSent, snapshot.BytesReceived, snapshot.BytesSent, reconnections,
+                snapshot.MessagesDropped, snapshot.ClientsConnected, snapshot.Subscriptions, snapshot.RetainedMessages);
             _logger.LogDebug("MQTT poll of {Broker}: {TopicCount} $SYS topics, rates from {RateSource}", broker.Name, snapshot.TopicCount, rates.FromCounters ? "counters" : "load averages");
         }
         else

@@ -49,6 +49,12 @@ public sealed class MqttBrokerPollerTests(AzuriteFixture azurite)
         var state = host.Services.GetRequiredService<PollerStateStore>();
         var before = await state.GetAsync(MqttBrokerPoller.PollerName, broker.Address, BrokerStateJsonContext.Default.BrokerState, CancellationToken.None);
         Assert.NotNull(before);
+
+        // The ledger keeps the broker's latest reading too, the same figures the gauges export.
+        Assert.True(before.Healthy);
+        Assert.True(host.Readings.TryGet(PollerMetricNames.MqttClientsConnected, out var clients, tag));
+        Assert.True(host.Readings.TryGet(PollerMetricNames.MqttSubscriptions, out var subscriptions, tag));
+        Assert.Equal((clients, subscriptions, retained, uptime), (before.ClientsConnected, before.Subscriptions, before.RetainedMessages, before.UptimeSeconds));
         await PublishAsync(broker, count: 200, size: 1024);
 
         // $SYS refreshes every second: poll until the broker's counters include the traffic.
