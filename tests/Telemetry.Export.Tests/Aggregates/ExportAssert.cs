@@ -21,7 +21,7 @@ internal static class ExportAssert
             var name = AggregateMetricNames.NameOf(series.Name, series.Unit, statistic);
             var index = Indexes.GetValue(captured, c => c.ToLookup(m => KeyOf(m.Name, m.Properties), StringComparer.Ordinal));
             var points = index[KeyOf(name, series.Dimensions)].Where(m => HasDimensionsOf(m, series)).ToList();
-            Assert.True(points.Count == 1, $"{name} of {series}: expected one point, got {points.Count}");
+            Assert.True(points.Count == 1, $"{name} of {series}: expected one point, got {points.Count}: [{string.Join("; ", points.Select(p => p.Line))}]");
             Assert.Equal(ValueOf(expected, statistic), points[0].Value);
         }
     }

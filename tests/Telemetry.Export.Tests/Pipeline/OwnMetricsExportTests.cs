@@ -7,6 +7,7 @@ using Telemetry.Testing.Time;
 
 namespace Telemetry.Export.Tests.Pipeline;
 
+[Collection(OwnMeterCollection.Name)]
 public sealed class OwnMetricsExportTests
 {
     [Fact]
