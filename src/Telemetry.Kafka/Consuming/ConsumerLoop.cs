@@ -23,6 +23,13 @@ internal sealed class ConsumerLoop
     /// </summary>
     private const int PauseAfterBatches = 8;
 
+    /// <summary>
+    /// The longest the loop goes without polling while its workers are over <see cref="bufferBound"/>; then the partition
+    /// holding most is paused and the loop polls again. Rebalance and commit callbacks are served by the poll, so they
+    /// wait at most this long.
+    /// </summary>
+    private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(500);
+
     private readonly KafkaOptions options;
     private readonly ConsumerConfig config;
     private readonly IPartitionBatchProcessor processor;
@@ -33,6 +40,10 @@ internal sealed class ConsumerLoop
     private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
     private readonly Dictionary<TopicPartition, long> stored = [];
     private readonly ConcurrentQueue<(PartitionWorker Worker, long Offset)> finalised = new();
+    private readonly ManualResetEventSlim batchTaken = new(false);
+    private readonly int bufferBound;
+    private long bufferedEstimate;
+    private long lastPoll;
     private IConsumer<byte[], byte[]>? consumer;
     private long lastHousekeeping;
     private long lastLag;
@@ -47,6 +58,7 @@ internal sealed class ConsumerLoop
         this.logger = logger;
         this.limits = BatchLimits.From(options);
         this.inFlight = new SemaphoreSlim(options.MaxBatchesInFlight, options.MaxBatchesInFlight);
+        this.bufferBound = 2 * options.MaxBatchesInFlight * this.limits.MaxRecords;
     }
 
     /// <summary>Offsets the group coordinator confirmed as committed (auto-commit and explicit), for tests and diagnostics.</summary>
@@ -75,9 +87,15 @@ internal sealed class ConsumerLoop
             {
                 this.ApplyFinalised();
                 this.Housekeeping();
+                if (this.OverBufferBound())
+                {
+                    continue;
+                }
+
                 ConsumeResult<byte[], byte[]>? result;
                 try
                 {
+                    this.lastPoll = Environment.TickCount64;
                     result = consumer.Consume(PollTimeout);
                 }
                 catch (ConsumeException ex)
@@ -94,6 +112,8 @@ internal sealed class ConsumerLoop
 
                 if (result is null || result.IsPartitionEOF)
                 {
+                    // Nothing more right now: hand every partition what it has gathered instead of waiting for a full batch.
+                    this.FlushWorkers();
                     continue;
                 }
 
@@ -121,14 +141,12 @@ internal sealed class ConsumerLoop
         }
 
         worker.Enqueue(result.ToConsumedRecord());
+        this.bufferedEstimate++;
         this.progress.AddConsumed(1);
         if (!worker.Paused && (worker.Buffered >= PauseAfterBatches * this.limits.MaxRecords || worker.BufferedBytes >= 2 * this.limits.MaxBytes))
         {
             // Back-pressure: this partition's batches are not keeping up (slow, retrying or out of slots).
-            // librdkafka resumes fetching from the position after the last record it handed us.
-            this.consumer!.Pause([result.TopicPartition]);
-            worker.Paused = true;
-            this.progress.AddPause();
+            this.Pause(worker, result.TopicPartition);
         }
     }
 
@@ -141,6 +159,7 @@ internal sealed class ConsumerLoop
         }
 
         this.lastHousekeeping = now;
+        this.FlushWorkers();
         List<TopicPartition>? resume = null;
         foreach (var (tp, worker) in this.workers)
         {
@@ -160,6 +179,74 @@ internal sealed class ConsumerLoop
         {
             this.lastLag = now;
             this.UpdateLag();
+        }
+    }
+
+    /// <summary>
+    /// Back-pressure for the whole member: while the workers of running partitions hold two batches per in-flight slot,
+    /// the loop stops taking records and waits for a worker to take a batch. The records stay in librdkafka's queue,
+    /// which bounds itself by postponing fetches, where pausing a partition throws its fetched records away to be
+    /// fetched again: in the bench's kafka run, pausing on every burst cost more CPU than decoding did. A partition that
+    /// falls behind alone (retrying, or stuck on a sink) is still paused, by its own bound or, if nothing has drained
+    /// for <see cref="MaxPollDelay"/>, as the partition holding most; paused partitions no longer count here, so they
+    /// cannot hold up the others.
+    /// </summary>
+    private bool OverBufferBound()
+    {
+        if (this.bufferedEstimate < this.bufferBound)
+        {
+            return false;
+        }
+
+        this.FlushWorkers();
+        long buffered = 0;
+        PartitionWorker? fullest = null;
+        foreach (var worker in this.workers.Values)
+        {
+            if (!worker.Paused)
+            {
+                buffered += worker.Buffered;
+                if (fullest is null || worker.Buffered > fullest.Buffered)
+                {
+                    fullest = worker;
+                }
+            }
+        }
+
+        this.bufferedEstimate = buffered;
+        if (buffered < this.bufferBound)
+        {
+            return false;
+        }
+
+        if (Environment.TickCount64 - this.lastPoll >= MaxPollDelay.TotalMilliseconds)
+        {
+            // Nothing drained for a while: whatever holds the records is stuck, not busy.
+            this.Pause(fullest!, new TopicPartition(fullest!.Topic, fullest.Partition));
+            return false;
+        }
+
+        // A batch taken between the check and the reset costs at most one wait.
+        this.batchTaken.Wait(20);
+        this.batchTaken.Reset();
+        return true;
+    }
+
+    private void Pause(PartitionWorker worker, TopicPartition partition)
+    {
+        // librdkafka resumes fetching from the position after the last record it handed us.
+        this.consumer!.Pause([partition]);
+        worker.Paused = true;
+        this.progress.AddPause();
+    }
+
+    private void OnBatchTaken() => this.batchTaken.Set();
+
+    private void FlushWorkers()
+    {
+        foreach (var worker in this.workers.Values)
+        {
+            worker.Flush();
         }
     }
 
@@ -220,7 +307,7 @@ internal sealed class ConsumerLoop
                 continue;
             }
 
-            var worker = new PartitionWorker(tp.Topic, tp.Partition.Value, this.limits, this.processor, this.inFlight, this.OnFinalised, this.logger);
+            var worker = new PartitionWorker(tp.Topic, tp.Partition.Value, this.limits, this.processor, this.inFlight, this.OnFinalised, this.OnBatchTaken, this.logger);
             this.workers[tp] = worker;
             worker.Start();
         }

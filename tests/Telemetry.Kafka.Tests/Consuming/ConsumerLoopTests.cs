@@ -36,6 +36,37 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
     }
 
     [Fact]
+    public async Task Busy_workers_leave_records_in_librdkafkas_queue_instead_of_pausing_healthy_partitions()
+    {
+        var topic = cluster.CreateTopic("busy", partitions: 6);
+        for (var p = 0; p < 6; p++)
+        {
+            await cluster.ProduceAsync(topic, Enumerable.Range(0, 400).Select(i => $"p{p}-{i}"), partition: p);
+        }
+
+        var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
+        // One slot and slow batches: taking every fetched record at once would put 400 records behind each partition's
+        // worker, far past its pause bound (8 batches, 160 records).
+        options.BatchSize = 20;
+        options.MaxBatchesInFlight = 1;
+        var processor = new RecordingProcessor { PerBatchDelay = TimeSpan.FromMilliseconds(5) };
+
+        await using (var consumer = RunningConsumer.Start(options, processor))
+        {
+            await Eventually.TrueAsync(() => processor.ProcessedCount >= 2400, "all records processed");
+            await consumer.StopAsync();
+            Assert.Equal(0, consumer.Progress.Pauses);
+        }
+
+        foreach (var partition in processor.Processed.GroupBy(p => p.Partition))
+        {
+            Assert.Equal(Enumerable.Range(0, 400).Select(i => (long)i), partition.Select(p => p.Offset));
+        }
+
+        Assert.Equal(cluster.EndOffsets(topic), cluster.CommittedOffsets(options.ConsumerGroup, topic));
+    }
+
+    [Fact]
     public async Task Batches_are_bounded_by_bytes_and_a_larger_record_forms_a_batch_of_its_own()
     {
         var topic = cluster.CreateTopic("bytes", partitions: 1);
