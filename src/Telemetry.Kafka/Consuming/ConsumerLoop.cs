@@ -15,20 +15,11 @@ internal sealed class ConsumerLoop
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// How many batches' worth of records a partition may buffer before it is paused. librdkafka hands a partition's
-    /// records over a whole fetch at a time (up to <c>max.partition.fetch.bytes</c>, 1 MiB: thousands of small
-    /// envelopes), and a pause throws the undelivered rest of that fetch away to be fetched again. With a bound of two
-    /// batches a healthy partition was paused on nearly every fetch: the bench's <c>kafka</c> run went from about
-    /// 40 k to 100 k events/s when it was raised. The byte bound (two batches' bytes) still caps the memory.
+    /// The longest the loop waits, over its bound (<see cref="OverBufferBound"/>), without a worker taking a batch. Then
+    /// the partition holding most is taken to be stuck (retrying, or on a sink that does not answer) and is paused, and
+    /// the loop polls again. Rebalance and commit callbacks are served by the poll, so they wait at most this long.
     /// </summary>
-    private const int PauseAfterBatches = 8;
-
-    /// <summary>
-    /// The longest the loop goes without polling while its workers are over <see cref="bufferBound"/>; then the partition
-    /// holding most is paused and the loop polls again. Rebalance and commit callbacks are served by the poll, so they
-    /// wait at most this long.
-    /// </summary>
-    private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(1);
 
     private readonly KafkaOptions options;
     private readonly ConsumerConfig config;
@@ -41,8 +32,10 @@ internal sealed class ConsumerLoop
     private readonly Dictionary<TopicPartition, long> stored = [];
     private readonly ConcurrentQueue<(PartitionWorker Worker, long Offset)> finalised = new();
     private readonly ManualResetEventSlim batchTaken = new(false);
-    private readonly int bufferBound;
+    private readonly long bufferBound;
+    private readonly long bufferBytesBound;
     private long bufferedEstimate;
+    private long bufferedBytesEstimate;
     private long lastPoll;
     private IConsumer<byte[], byte[]>? consumer;
     private long lastHousekeeping;
@@ -58,7 +51,8 @@ internal sealed class ConsumerLoop
         this.logger = logger;
         this.limits = BatchLimits.From(options);
         this.inFlight = new SemaphoreSlim(options.MaxBatchesInFlight, options.MaxBatchesInFlight);
-        this.bufferBound = 2 * options.MaxBatchesInFlight * this.limits.MaxRecords;
+        this.bufferBound = 2L * options.MaxBatchesInFlight * this.limits.MaxRecords;
+        this.bufferBytesBound = 2L * options.MaxBatchesInFlight * this.limits.MaxBytes;
     }
 
     /// <summary>Offsets the group coordinator confirmed as committed (auto-commit and explicit), for tests and diagnostics.</summary>
@@ -140,14 +134,11 @@ internal sealed class ConsumerLoop
             return;
         }
 
-        worker.Enqueue(result.ToConsumedRecord());
+        var record = result.ToConsumedRecord();
+        worker.Enqueue(record);
         this.bufferedEstimate++;
+        this.bufferedBytesEstimate += record.Key.Length + record.Value.Length;
         this.progress.AddConsumed(1);
-        if (!worker.Paused && (worker.Buffered >= PauseAfterBatches * this.limits.MaxRecords || worker.BufferedBytes >= 2 * this.limits.MaxBytes))
-        {
-            // Back-pressure: this partition's batches are not keeping up (slow, retrying or out of slots).
-            this.Pause(worker, result.TopicPartition);
-        }
     }
 
     private void Housekeeping()
@@ -183,46 +174,52 @@ internal sealed class ConsumerLoop
     }
 
     /// <summary>
-    /// Back-pressure for the whole member: while the workers of running partitions hold two batches per in-flight slot,
-    /// the loop stops taking records and waits for a worker to take a batch. The records stay in librdkafka's queue,
-    /// which bounds itself by postponing fetches, where pausing a partition throws its fetched records away to be
-    /// fetched again: in the bench's kafka run, pausing on every burst cost more CPU than decoding did. A partition that
-    /// falls behind alone (retrying, or stuck on a sink) is still paused, by its own bound or, if nothing has drained
-    /// for <see cref="MaxPollDelay"/>, as the partition holding most; paused partitions no longer count here, so they
-    /// cannot hold up the others.
+    /// Back-pressure for the whole member: while the workers of running partitions hold two batches per in-flight slot
+    /// (in records or in bytes), the loop stops taking records and waits for a worker to take a batch. The records stay
+    /// in librdkafka's queue, which bounds itself by postponing fetches. Pausing the partitions instead, as the loop
+    /// first did once a partition held 8 batches, throws their fetched records away to be fetched again: in the bench's
+    /// kafka run that cost more CPU than decoding did, and librdkafka hands records over a fetch (up to 1 MiB) of one
+    /// partition at a time, so a healthy partition looks full as often as a stuck one. Time tells them apart: only when
+    /// nothing has been taken for <see cref="MaxPollDelay"/> is the partition holding most paused. A paused partition no
+    /// longer counts here, so it holds up the others for at most that long, and it is resumed once its worker catches up.
     /// </summary>
     private bool OverBufferBound()
     {
-        if (this.bufferedEstimate < this.bufferBound)
+        if (this.bufferedEstimate < this.bufferBound && this.bufferedBytesEstimate < this.bufferBytesBound)
         {
             return false;
         }
 
         this.FlushWorkers();
-        long buffered = 0;
+        long buffered = 0, bytes = 0;
         PartitionWorker? fullest = null;
+        var most = -1.0;
         foreach (var worker in this.workers.Values)
         {
             if (!worker.Paused)
             {
                 buffered += worker.Buffered;
-                if (fullest is null || worker.Buffered > fullest.Buffered)
+                bytes += worker.BufferedBytes;
+                var batches = Math.Max(worker.Buffered / (double)this.limits.MaxRecords, worker.BufferedBytes / (double)this.limits.MaxBytes);
+                if (batches > most)
                 {
-                    fullest = worker;
+                    (fullest, most) = (worker, batches);
                 }
             }
         }
 
-        this.bufferedEstimate = buffered;
-        if (buffered < this.bufferBound)
+        (this.bufferedEstimate, this.bufferedBytesEstimate) = (buffered, bytes);
+        if (buffered < this.bufferBound && bytes < this.bufferBytesBound)
         {
             return false;
         }
 
         if (Environment.TickCount64 - this.lastPoll >= MaxPollDelay.TotalMilliseconds)
         {
-            // Nothing drained for a while: whatever holds the records is stuck, not busy.
-            this.Pause(fullest!, new TopicPartition(fullest!.Topic, fullest.Partition));
+            // Nothing taken for a while: the partition holding most is stuck, not busy.
+            this.consumer!.Pause([new TopicPartition(fullest!.Topic, fullest.Partition)]);
+            fullest.Paused = true;
+            this.progress.AddPause();
             return false;
         }
 
@@ -230,14 +227,6 @@ internal sealed class ConsumerLoop
         this.batchTaken.Wait(20);
         this.batchTaken.Reset();
         return true;
-    }
-
-    private void Pause(PartitionWorker worker, TopicPartition partition)
-    {
-        // librdkafka resumes fetching from the position after the last record it handed us.
-        this.consumer!.Pause([partition]);
-        worker.Paused = true;
-        this.progress.AddPause();
     }
 
     private void OnBatchTaken() => this.batchTaken.Set();

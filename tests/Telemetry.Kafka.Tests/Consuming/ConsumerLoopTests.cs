@@ -67,6 +67,44 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
     }
 
     [Fact]
+    public async Task The_loops_bound_counts_bytes_too_so_large_records_also_wait_in_librdkafka()
+    {
+        var topic = cluster.CreateTopic("busy-bytes", partitions: 4);
+        for (var p = 0; p < 4; p++)
+        {
+            await cluster.ProduceAsync(topic, Enumerable.Range(0, 60).Select(i => $"p{p}-{i}-" + new string('x', 2000)), partition: p);
+        }
+
+        var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
+        // Batches are cut by bytes (5 records of 2 kB), never by count, so only a byte bound (two batches' bytes for the
+        // one slot) keeps the loop from taking all 240 records at once.
+        options.BatchSize = 1000;
+        options.BatchMaxBytes = 10_000;
+        options.MaxBatchesInFlight = 1;
+        var processor = new RecordingProcessor { PerBatchDelay = TimeSpan.FromMilliseconds(5) };
+
+        var mostAhead = 0L;
+        await using (var consumer = RunningConsumer.Start(options, processor))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (processor.ProcessedCount < 240 && DateTime.UtcNow < deadline)
+            {
+                mostAhead = Math.Max(mostAhead, consumer.Progress.Consumed - processor.ProcessedCount);
+                await Task.Delay(1);
+            }
+
+            Assert.Equal(240, processor.ProcessedCount);
+            await consumer.StopAsync();
+        }
+
+        // Taken but not processed: the bound (10 records) and one record past it, one batch per partition's worker
+        // waiting for the slot (4 × 5) and the batch in the slot (5).
+        Assert.InRange(mostAhead, 1, 36);
+        Assert.All(processor.Batches, b => Assert.True(b.Bytes <= 10_000, $"batch {b.First}..{b.Last} has {b.Bytes} bytes"));
+        Assert.Equal(cluster.EndOffsets(topic), cluster.CommittedOffsets(options.ConsumerGroup, topic));
+    }
+
+    [Fact]
     public async Task Batches_are_bounded_by_bytes_and_a_larger_record_forms_a_batch_of_its_own()
     {
         var topic = cluster.CreateTopic("bytes", partitions: 1);
@@ -96,7 +134,8 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
         }
 
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
-        // Small batches, so the held partition buffers past its pause bound (8 batches) and is paused, then resumed.
+        // Small batches: the held partition soon fills the loop's bound (two batches per slot), nothing is taken for a
+        // second, and it is paused, so the others go on; it is resumed once released.
         options.BatchSize = 20;
         options.MaxBatchesInFlight = 2;
         var processor = new RecordingProcessor();
@@ -109,7 +148,7 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
             "partitions 1 and 2 committed");
         Assert.DoesNotContain(processor.Processed, p => p.Partition == 0);
         Assert.True(cluster.CommittedOffsets(options.ConsumerGroup, topic)[0] < 0, "nothing of the held partition is committed");
-        Assert.True(consumer.Progress.Pauses > 0, "the held partition was paused");
+        await Eventually.TrueAsync(() => consumer.Progress.Pauses > 0, "the held partition paused once it alone fills the loop's bound");
 
         processor.Release(0);
         await Eventually.TrueAsync(() => processor.Processed.Count(p => p.Partition == 0) >= 300, "partition 0 processed after release");
