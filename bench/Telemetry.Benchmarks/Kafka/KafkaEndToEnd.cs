@@ -161,7 +161,7 @@ internal static class KafkaEndToEnd
         };
         if (hostFetchSettings)
         {
-            config.Set(KafkaClientConfigs.FetchQueueBackoffKey, KafkaClientConfigs.FetchQueueBackoffMs.ToString(CultureInfo.InvariantCulture));
+            config.Set(KafkaClientConfigs.FetchQueueBackoffKey, new KafkaOptions().FetchQueueBackoffMs.ToString(CultureInfo.InvariantCulture));
         }
 
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).Build();

@@ -7,8 +7,6 @@ internal static class KafkaClientConfigs
 {
     public const string FetchQueueBackoffKey = "fetch.queue.backoff.ms";
 
-    public const int FetchQueueBackoffMs = 100;
-
     public static ConsumerConfig Consumer(KafkaOptions options, string bootstrapServers)
     {
         var config = new ConsumerConfig(Common(options, bootstrapServers))
@@ -30,11 +28,8 @@ internal static class KafkaClientConfigs
             EnablePartitionEof = false,
         };
 
-        // When librdkafka's own queue is over its thresholds it postpones the next fetch by this much (1 s by default).
-        // The consume loop lets that queue fill whenever its workers are busy (see ConsumerLoop), and a broker that
-        // answers a fetch with tens of MB fills it at once: with the default the bench's kafka run spent about 0.6 s of
-        // every second idle with an empty queue. 100 ms refills it before the workers run dry.
-        config.Set(FetchQueueBackoffKey, FetchQueueBackoffMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // See KafkaOptions.FetchQueueBackoffMs: the consume loop leaves records in librdkafka's queue while its workers are busy.
+        config.Set(FetchQueueBackoffKey, options.FetchQueueBackoffMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return config;
     }
 

@@ -66,6 +66,13 @@ public sealed class KafkaOptions
     /// <summary>How often stored (fully processed) offsets are committed; on revoke and shutdown they are committed at once.</summary>
     public int AutoCommitIntervalMs { get; set; } = 1_000;
 
+    /// <summary>
+    /// librdkafka's <c>fetch.queue.backoff.ms</c>: how long it postpones fetching once its own queue is over its
+    /// thresholds. The standalone host lets that queue fill while its workers are busy, and with librdkafka's 1 s
+    /// default a broker that answers fetches with tens of MB left the host idle for most of each second.
+    /// </summary>
+    public int FetchQueueBackoffMs { get; set; } = 100;
+
     /// <summary>How long revoke and shutdown wait for an in-flight batch to finish before abandoning it uncommitted.</summary>
     public int ShutdownTimeoutMs { get; set; } = 10_000;
 

@@ -91,6 +91,7 @@ internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
         Range(errors, $"{S}:DeadLetterTimeoutMs", options.DeadLetterTimeoutMs, 100, 3_600_000);
         Range(errors, $"{S}:SessionTimeoutMs", options.SessionTimeoutMs, 1_000, 3_600_000);
         Range(errors, $"{S}:AutoCommitIntervalMs", options.AutoCommitIntervalMs, 10, 600_000);
+        Range(errors, $"{S}:FetchQueueBackoffMs", options.FetchQueueBackoffMs, 0, 60_000);
         Range(errors, $"{S}:ShutdownTimeoutMs", options.ShutdownTimeoutMs, 0, 600_000);
 
         foreach (var topic in options.TopicList)
