@@ -134,10 +134,8 @@ internal sealed class ConsumerLoop
             return;
         }
 
-        var record = result.ToConsumedRecord();
-        worker.Enqueue(record);
+        this.bufferedBytesEstimate += worker.Enqueue(result.ToConsumedRecord());
         this.bufferedEstimate++;
-        this.bufferedBytesEstimate += record.Key.Length + record.Value.Length;
         this.progress.AddConsumed(1);
     }
 

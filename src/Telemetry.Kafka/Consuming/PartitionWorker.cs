@@ -75,7 +75,8 @@ internal sealed class PartitionWorker
     /// a batch's worth has gathered or <see cref="Flush"/> is called; the loop flushes whenever it polls empty-handed
     /// and at least every few milliseconds, so staging never holds a batch back past its timeout.
     /// </summary>
-    public void Enqueue(ConsumedRecord record)
+    /// <returns>The bytes the record counts for (key plus value), as every bound measures them.</returns>
+    public long Enqueue(ConsumedRecord record)
     {
         if (this.FirstOffsetSeen < 0)
         {
@@ -91,6 +92,8 @@ internal sealed class PartitionWorker
         {
             this.Flush();
         }
+
+        return size;
     }
 
     /// <summary>Hands the staged records to the worker. Called by the consume loop thread only.</summary>

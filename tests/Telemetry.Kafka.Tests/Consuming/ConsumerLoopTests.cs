@@ -9,12 +9,7 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
     [Fact]
     public async Task Batches_are_bounded_by_size_keep_partition_order_and_everything_is_committed_on_stop()
     {
-        var topic = cluster.CreateTopic("order", partitions: 4);
-        for (var p = 0; p < 4; p++)
-        {
-            // Explicit partitions: keyless records all land in one partition (sticky partitioner), leaving the rest never committed.
-            await cluster.ProduceAsync(topic, Enumerable.Range(0, 500).Select(i => $"p{p}-{i}"), partition: p);
-        }
+        var topic = await TopicWithRecordsAsync("order", partitions: 4, perPartition: 500);
 
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
         options.BatchSize = 64;
@@ -38,15 +33,11 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
     [Fact]
     public async Task Busy_workers_leave_records_in_librdkafkas_queue_instead_of_pausing_healthy_partitions()
     {
-        var topic = cluster.CreateTopic("busy", partitions: 6);
-        for (var p = 0; p < 6; p++)
-        {
-            await cluster.ProduceAsync(topic, Enumerable.Range(0, 400).Select(i => $"p{p}-{i}"), partition: p);
-        }
+        var topic = await TopicWithRecordsAsync("busy", partitions: 6, perPartition: 400);
 
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
         // One slot and slow batches: taking every fetched record at once would put 400 records behind each partition's
-        // worker, far past its pause bound (8 batches, 160 records).
+        // worker, far past the loop's bound (two batches for the one slot, 40 records).
         options.BatchSize = 20;
         options.MaxBatchesInFlight = 1;
         var processor = new RecordingProcessor { PerBatchDelay = TimeSpan.FromMilliseconds(5) };
@@ -69,15 +60,11 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
     [Fact]
     public async Task The_loops_bound_counts_bytes_too_so_large_records_also_wait_in_librdkafka()
     {
-        var topic = cluster.CreateTopic("busy-bytes", partitions: 4);
-        for (var p = 0; p < 4; p++)
-        {
-            await cluster.ProduceAsync(topic, Enumerable.Range(0, 60).Select(i => $"p{p}-{i}-" + new string('x', 2000)), partition: p);
-        }
+        var topic = await TopicWithRecordsAsync("busy-bytes", partitions: 4, perPartition: 60, padding: 2000);
 
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
-        // Batches are cut by bytes (5 records of 2 kB), never by count, so only a byte bound (two batches' bytes for the
-        // one slot) keeps the loop from taking all 240 records at once.
+        // Batches are cut by bytes (4 records of about 2 kB), never by count, so only a byte bound (two batches' bytes
+        // for the one slot) keeps the loop from taking all 240 records at once.
         options.BatchSize = 1000;
         options.BatchMaxBytes = 10_000;
         options.MaxBatchesInFlight = 1;
@@ -98,7 +85,7 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
         }
 
         // Taken but not processed: the bound (10 records) and one record past it, one batch per partition's worker
-        // waiting for the slot (4 × 5) and the batch in the slot (5).
+        // waiting for the slot (4 × 4) and the batch in the slot (4): 31, with a little room.
         Assert.InRange(mostAhead, 1, 36);
         Assert.All(processor.Batches, b => Assert.True(b.Bytes <= 10_000, $"batch {b.First}..{b.Last} has {b.Bytes} bytes"));
         Assert.Equal(cluster.EndOffsets(topic), cluster.CommittedOffsets(options.ConsumerGroup, topic));
@@ -127,11 +114,7 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
     [Fact]
     public async Task A_held_partition_does_not_block_the_others_and_stays_uncommitted()
     {
-        var topic = cluster.CreateTopic("held", partitions: 3);
-        for (var p = 0; p < 3; p++)
-        {
-            await cluster.ProduceAsync(topic, Enumerable.Range(0, 300).Select(i => $"p{p}-{i}"), partition: p);
-        }
+        var topic = await TopicWithRecordsAsync("held", partitions: 3, perPartition: 300);
 
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
         // Small batches: the held partition soon fills the loop's bound (two batches per slot), nothing is taken for a
@@ -251,5 +234,21 @@ public sealed class ConsumerLoopTests(MockKafkaCluster cluster)
         }
 
         Assert.Equal(cluster.EndOffsets(topic), cluster.CommittedOffsets(options.ConsumerGroup, topic));
+    }
+
+    /// <summary>
+    /// A new topic with <paramref name="perPartition"/> records in every partition, values <c>p{partition}-{i}</c>
+    /// (then <paramref name="padding"/> bytes). Produced to explicit partitions: keyless records would all land in one
+    /// (sticky partitioner), leaving the rest never committed.
+    /// </summary>
+    private async Task<string> TopicWithRecordsAsync(string name, int partitions, int perPartition, int padding = 0)
+    {
+        var topic = cluster.CreateTopic(name, partitions);
+        for (var p = 0; p < partitions; p++)
+        {
+            await cluster.ProduceAsync(topic, Enumerable.Range(0, perPartition).Select(i => $"p{p}-{i}" + (padding > 0 ? "-" + new string('x', padding) : string.Empty)), partition: p);
+        }
+
+        return topic;
     }
 }
