@@ -27,12 +27,21 @@ public sealed class Distribution : IEquatable<Distribution>
 
     public double Mean => Count == 0 ? double.NaN : Sum / Count;
 
-    public static long ToMicros(double value) => checked((long)Math.Round(value * Scale, MidpointRounding.AwayFromZero));
+    /// <summary>
+    /// A double in micro-units: the whole part by integer multiplication (exact for every integer a double holds up to
+    /// about 9.2·10¹²), only the fraction scaled as a double. <c>value * 10⁶</c> as one double is off by whole
+    /// micro-units above about 9·10⁹. The decoder does not use this: it converts the envelope's text exactly.
+    /// </summary>
+    public static long ToMicros(double value)
+    {
+        var whole = Math.Truncate(value);
+        return checked(((long)whole * 1_000_000L) + (long)Math.Round((value - whole) * Scale, MidpointRounding.AwayFromZero));
+    }
 
     public void Record(double value) => RecordMicros(ToMicros(value));
 
     /// <summary>Records a value already in micro-units (the processing path stores micros, so it skips the round trip).</summary>
-    internal void RecordMicros(long micros)
+    public void RecordMicros(long micros)
     {
         Count++;
         SumMicros += micros;

@@ -19,7 +19,9 @@ public sealed class MetricSeries : IEquatable<MetricSeries>
         Name = name;
         Unit = unit;
         // Sorting by key makes equality independent of the order producers sent metadata in.
-        Dimensions = dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).ToImmutableArray();
+        // Well-formed text only: what the ledger stores as UTF-8 must read back as this very series.
+        Dimensions = dimensions.Select(d => new KeyValuePair<string, string>(WellFormedText.Repair(d.Key), WellFormedText.Repair(d.Value)))
+            .OrderBy(d => d.Key, StringComparer.Ordinal).ToImmutableArray();
         var hash = new HashCode();
         hash.Add(name, StringComparer.Ordinal);
         foreach (var d in Dimensions)

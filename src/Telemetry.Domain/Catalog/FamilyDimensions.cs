@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Telemetry.Domain.Ingestion;
 
 namespace Telemetry.Domain.Catalog;
 
@@ -41,6 +42,18 @@ public static class FamilyDimensions
         : eventName.StartsWith("snakepit.") ? TelemetryFamily.Snakepit
         : eventName.StartsWith("event_pipeline.") ? TelemetryFamily.EventPipeline
         : TelemetryFamily.Unknown;
+
+    /// <summary>
+    /// The family's documented <c>time_unit</c> default (docs/envelope.md): milliseconds for the event bus, seconds for
+    /// the Event Pipeline (Python's perf_counter), native for the BEAM families and for unknown prefixes. Catalog events
+    /// carry their own; events made up for unknown names take this one.
+    /// </summary>
+    public static EnvelopeTimeUnit DefaultTimeUnit(TelemetryFamily family) => family switch
+    {
+        TelemetryFamily.KafkaEventBus => EnvelopeTimeUnit.Millisecond,
+        TelemetryFamily.EventPipeline => EnvelopeTimeUnit.Second,
+        _ => EnvelopeTimeUnit.Native,
+    };
 
     private static FrozenDictionary<string, string> Same(params string[] keys) =>
         keys.ToFrozenDictionary(k => k, k => k, StringComparer.Ordinal);

@@ -56,22 +56,25 @@ public sealed class FieldDefinition
     /// <summary>For a dimension, its slot in the event's dimension values; otherwise -1.</summary>
     internal int DimensionSlot { get; set; } = -1;
 
-    /// <summary>Converts a valid number in this field's unit to its metric's unit (milliseconds for durations).</summary>
-    internal double ToMetricUnit(double value, EnvelopeTimeUnit timeUnit) => Unit switch
+    /// <summary>
+    /// Micro-units of the metric's unit (milliseconds for durations) per unit this field arrives in: an integer for
+    /// every unit, so conversion is one exact integer multiplication. Native-time fields use <see cref="MicrosPerNative"/>.
+    /// </summary>
+    internal long MicrosPerUnit => Unit switch
     {
-        MeasurementUnit.NativeTime => NativeToMilliseconds(value, timeUnit),
-        MeasurementUnit.Nanoseconds => value / 1_000_000d,
-        MeasurementUnit.Microseconds => value / 1_000d,
-        MeasurementUnit.Seconds => value * 1_000d,
-        _ => value,
+        MeasurementUnit.Nanoseconds => 1,
+        MeasurementUnit.Microseconds => 1_000,
+        MeasurementUnit.Seconds => 1_000_000_000,
+        _ => 1_000_000,
     };
 
-    internal static double NativeToMilliseconds(double value, EnvelopeTimeUnit timeUnit) => timeUnit switch
+    /// <summary>Micro-milliseconds (nanoseconds) per unit of the envelope's <c>time_unit</c>.</summary>
+    internal static long MicrosPerNative(EnvelopeTimeUnit timeUnit) => timeUnit switch
     {
-        EnvelopeTimeUnit.Native or EnvelopeTimeUnit.Nanosecond => value / 1_000_000d,
-        EnvelopeTimeUnit.Microsecond => value / 1_000d,
-        EnvelopeTimeUnit.Millisecond => value,
-        _ => value * 1_000d,
+        EnvelopeTimeUnit.Native or EnvelopeTimeUnit.Nanosecond => 1,
+        EnvelopeTimeUnit.Microsecond => 1_000,
+        EnvelopeTimeUnit.Millisecond => 1_000_000,
+        _ => 1_000_000_000,
     };
 
     internal bool IsDuration => Unit is MeasurementUnit.NativeTime or MeasurementUnit.Nanoseconds or MeasurementUnit.Microseconds

@@ -74,8 +74,12 @@ internal sealed class DecodedEvent
     /// <summary>Index of the first duration observation (for <see cref="DurationMs"/>), or -1.</summary>
     public int DurationObservation { get; set; } = -1;
 
-    public void AddObservation(MetricDefinition metric, int[] slots, double value, int fieldIndex = -1, bool native = false) =>
-        Observations[ObservationCount++] = new Observation(metric, slots, value, fieldIndex, native);
+    public void AddObservation(MetricDefinition metric, int[] slots, long micros, int fieldIndex = -1) =>
+        Observations[ObservationCount++] = new Observation(metric, slots, micros, fieldIndex, false, default);
+
+    /// <summary>A native-time value, converted once the envelope's time_unit is known.</summary>
+    public void AddNativeObservation(MetricDefinition metric, int[] slots, ExactNumber raw, int fieldIndex) =>
+        Observations[ObservationCount++] = new Observation(metric, slots, 0, fieldIndex, true, raw);
 
     public void AddNotable(NotableEventKind kind)
     {
@@ -93,10 +97,10 @@ internal sealed class DecodedEvent
         }
     }
 
-    /// <summary>One value for one metric; <see cref="Slots"/> pick the series' dimension values.</summary>
     /// <summary>
-    /// One value for one metric; <see cref="Slots"/> pick the series' dimension values. A <see cref="Native"/> value is
-    /// still in the envelope's native unit until the whole envelope (and so its time_unit) has been read.
+    /// One value for one metric, in exact micro-units of the metric's unit; <see cref="Slots"/> pick the series'
+    /// dimension values. A <see cref="Native"/> value is still the envelope's <see cref="Raw"/> number until the whole
+    /// envelope (and so its time_unit) has been read.
     /// </summary>
-    internal record struct Observation(MetricDefinition Metric, int[] Slots, double Value, int FieldIndex, bool Native);
+    internal record struct Observation(MetricDefinition Metric, int[] Slots, long Micros, int FieldIndex, bool Native, ExactNumber Raw);
 }

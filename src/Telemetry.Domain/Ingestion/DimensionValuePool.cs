@@ -1,4 +1,5 @@
 using System.Text;
+using Telemetry.Domain.Aggregation;
 
 namespace Telemetry.Domain.Ingestion;
 
@@ -103,14 +104,23 @@ internal sealed class DimensionValuePool
         return Intern((ReadOnlySpan<char>)chars[..written]);
     }
 
-    public string Intern(ReadOnlySpan<char> value)
+    public string Intern(scoped ReadOnlySpan<char> value)
     {
         if (value.Length > 0 && value[0] == ':')
         {
             value = value[1..];
         }
 
-        value = value[..Math.Min(value.Length, MaxValueChars)];
+        // Cut on a code-point boundary and never keep a lone surrogate: the value must survive UTF-8 (the ledger's
+        // keys and properties) unchanged, or the stored series would differ from the one in memory.
+        value = value[..WellFormedText.CutLength(value, MaxValueChars)];
+        Span<char> repaired = stackalloc char[MaxValueChars];
+        if (!WellFormedText.IsWellFormed(value))
+        {
+            WellFormedText.Repair(value, repaired);
+            value = repaired[..value.Length];
+        }
+
         if (_lookup.TryGetValue(value, out var existing))
         {
             return existing;

@@ -20,12 +20,17 @@ internal sealed class EnvelopeDecoder
     private const long MinTimeMs = 946_684_800_000;   // 2000-01-01T00:00:00Z
     private const long MaxTimeMs = 4_102_444_800_000; // 2100-01-01T00:00:00Z
 
-    // Keeps values inside what a Distribution's micro-unit long can hold, with room for sums.
-    private const double MaxMetricValue = 9e12;
+    /// <summary>Nesting limit of the whole envelope (the reader's MaxDepth): deeper input is <c>not_json</c>.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Largest magnitude of a value in its metric's unit (milliseconds for durations), after unit conversion.</summary>
+    public const long MaxMetricValue = ExactNumber.MaxMicros / 1_000_000;
+
+    private const long MicrosPerEvent = 1_000_000;
 
     private static readonly string SourceTooLong = $"source is longer than {MaxSourceBytes} bytes.";
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
     private readonly TelemetryCatalog _catalog;
 
@@ -92,9 +97,22 @@ internal sealed class EnvelopeDecoder
         bool hasSchema = false, hasName = false, hasTime = false, hasSource = false, deferMeasurements = false, deferMetadata = false;
         EnvelopeError schemaError = EnvelopeError.None, nameError = EnvelopeError.None, timeError = EnvelopeError.None, unitError = EnvelopeError.None, sourceError = EnvelopeError.None;
         string? nameMessage = null, timeMessage = null, unitMessage = null, sourceMessage = null;
+        var seenKeys = 0;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             var key = TopLevelKey(ref r);
+            if (key != TopKey.Other)
+            {
+                // A repeated key is ambiguous (which one did the producer mean?) and must not count the event twice.
+                var bit = 1 << (int)key;
+                if ((seenKeys & bit) != 0)
+                {
+                    return Fail(e, EnvelopeError.DuplicateKey, $"{TopKeyName(key)} appears more than once.");
+                }
+
+                seenKeys |= bit;
+            }
+
             r.Read();
             switch (key)
             {
@@ -277,9 +295,21 @@ internal sealed class EnvelopeDecoder
         };
     }
 
-    /// <summary>Converts native durations now that time_unit is known, and checks every value's range in its metric unit.</summary>
+    private static string TopKeyName(TopKey key) => key switch
+    {
+        TopKey.Schema => "schema",
+        TopKey.Event => "event",
+        TopKey.Time => "time",
+        TopKey.TimeUnit => "time_unit",
+        TopKey.Source => "source",
+        TopKey.Measurements => "measurements",
+        _ => "metadata",
+    };
+
+    /// <summary>Converts native durations now that time_unit is known; the range is checked after conversion.</summary>
     private static EnvelopeError FinishDurations(DecodedEvent e)
     {
+        var perNative = FieldDefinition.MicrosPerNative(e.TimeUnit);
         for (var i = 0; i < e.ObservationCount; i++)
         {
             ref var o = ref e.Observations[i];
@@ -288,22 +318,22 @@ internal sealed class EnvelopeDecoder
                 continue;
             }
 
-            o.Value = FieldDefinition.NativeToMilliseconds(o.Value, e.TimeUnit);
-            o.Native = false;
-            if (Math.Abs(o.Value) > MaxMetricValue)
+            if (!o.Raw.TryToMicros(perNative, out var micros))
             {
-                return Fail(e, EnvelopeError.OutOfRange, $"{o.Metric.Name} is too large.");
+                return Fail(e, EnvelopeError.OutOfRange, $"{o.Metric.Name} is too large (at most {MaxMetricValue} ms after unit conversion).");
             }
 
+            o.Micros = micros;
+            o.Native = false;
             if (o.FieldIndex >= 0)
             {
-                e.FieldValues[o.FieldIndex] = o.Value;
+                e.FieldValues[o.FieldIndex] = micros / 1_000_000d;
             }
         }
 
         if (e.DurationObservation >= 0)
         {
-            e.DurationMs = e.Observations[e.DurationObservation].Value;
+            e.DurationMs = e.Observations[e.DurationObservation].Micros / 1_000_000d;
         }
 
         return EnvelopeError.None;
@@ -437,7 +467,7 @@ internal sealed class EnvelopeDecoder
     {
         e.Definition = definition;
         e.TimeUnit = e.TimeUnitGiven ? e.TimeUnit : definition.DefaultTimeUnit;
-        e.AddObservation(definition.CountMetric, definition.CountMetricSlots, 1);
+        e.AddObservation(definition.CountMetric, definition.CountMetricSlots, MicrosPerEvent);
         return EnvelopeError.None;
     }
 
@@ -497,7 +527,16 @@ internal sealed class EnvelopeDecoder
         long ms;
         if (time.TokenType == JsonTokenType.String)
         {
-            if (time.ValueIsEscaped || !Rfc3339.TryParseUnixMilliseconds(time.ValueSpan, out ms))
+            // .NET's default encoder writes '+' as \u002B: unescape first. A date-time is at most 35 bytes, six per
+            // character when every one is escaped; anything longer cannot be one.
+            Span<byte> unescaped = time.ValueIsEscaped ? stackalloc byte[MaxEscapedTimeBytes] : default;
+            scoped ReadOnlySpan<byte> text = time.ValueSpan;
+            if (time.ValueIsEscaped)
+            {
+                text = text.Length <= unescaped.Length ? unescaped[..time.CopyString(unescaped)] : default;
+            }
+
+            if (text.IsEmpty || !Rfc3339.TryParseUnixMilliseconds(text, out ms))
             {
                 return Fail(e, EnvelopeError.WrongType, "time must be an RFC 3339 date-time or epoch milliseconds.");
             }
@@ -533,6 +572,8 @@ internal sealed class EnvelopeDecoder
         return EnvelopeError.None;
     }
 
+    private const int MaxEscapedTimeBytes = 6 * 40;
+
     private static EnvelopeError ReadTimeUnit(ref Utf8JsonReader unit, DecodedEvent e)
     {
         if (unit.TokenType != JsonTokenType.String)
@@ -540,12 +581,12 @@ internal sealed class EnvelopeDecoder
             return Fail(e, EnvelopeError.WrongType, "time_unit must be a string.");
         }
 
-        var s = unit.ValueSpan;
-        EnvelopeTimeUnit? parsed = s.SequenceEqual("native"u8) ? EnvelopeTimeUnit.Native
-            : s.SequenceEqual("nanosecond"u8) ? EnvelopeTimeUnit.Nanosecond
-            : s.SequenceEqual("microsecond"u8) ? EnvelopeTimeUnit.Microsecond
-            : s.SequenceEqual("millisecond"u8) ? EnvelopeTimeUnit.Millisecond
-            : s.SequenceEqual("second"u8) ? EnvelopeTimeUnit.Second
+        // ValueTextEquals unescapes when it has to, so an escaped spelling of a unit is that unit.
+        EnvelopeTimeUnit? parsed = unit.ValueTextEquals("native"u8) ? EnvelopeTimeUnit.Native
+            : unit.ValueTextEquals("nanosecond"u8) ? EnvelopeTimeUnit.Nanosecond
+            : unit.ValueTextEquals("microsecond"u8) ? EnvelopeTimeUnit.Microsecond
+            : unit.ValueTextEquals("millisecond"u8) ? EnvelopeTimeUnit.Millisecond
+            : unit.ValueTextEquals("second"u8) ? EnvelopeTimeUnit.Second
             : null;
         if (parsed is null)
         {
@@ -567,6 +608,7 @@ internal sealed class EnvelopeDecoder
 
         var definition = e.Definition!;
         var isMeasurements = measurements;
+        var seenHere = 0UL;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             var field = Find(definition, ref r);
@@ -577,6 +619,13 @@ internal sealed class EnvelopeDecoder
                 {
                     return error;
                 }
+            }
+
+            // A field twice in one object is refused (it must not count twice, and which value is meant is unclear);
+            // once in measurements and once in metadata stays allowed, the first occurrence counting.
+            if (field is not null && IsRepeated(field, e, ref seenHere))
+            {
+                return Fail(e, EnvelopeError.DuplicateKey, $"{field.Name} appears more than once in {(measurements ? "measurements" : "metadata")}.");
             }
 
             r.Read();
@@ -601,6 +650,28 @@ internal sealed class EnvelopeDecoder
         }
 
         return EnvelopeError.None;
+    }
+
+    private static bool IsRepeated(FieldDefinition field, DecodedEvent e, ref ulong seenHere)
+    {
+        if (field.Index >= 0)
+        {
+            var bit = 1UL << field.Index;
+            var repeated = (seenHere & bit) != 0;
+            seenHere |= bit;
+            return repeated;
+        }
+
+        // A generic measurement has no index; it has been read once when its metric already has an observation.
+        for (var i = 0; i < e.ObservationCount; i++)
+        {
+            if (ReferenceEquals(e.Observations[i].Metric, field.Metric))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static FieldDefinition? Find(EventDefinition definition, ref Utf8JsonReader r)
@@ -691,26 +762,32 @@ internal sealed class EnvelopeDecoder
                     return WrongType(e, field, "a number");
                 }
 
-                if (!TryReadNumber(ref r, out var value) || (field.Type == FieldType.Integer && value != Math.Floor(value)))
+                if (!ExactNumber.TryRead(ref r, out var value))
                 {
-                    return WrongType(e, field, field.Type == FieldType.Integer ? "an integer" : "a number");
+                    return TooLarge(e, field);
                 }
 
-                if (value < field.Minimum)
+                if (field.Type == FieldType.Integer && !value.IsInteger)
+                {
+                    return WrongType(e, field, "an integer");
+                }
+
+                if (value.IsNegative && value.ToDouble() < field.Minimum)
                 {
                     return Fail(e, EnvelopeError.OutOfRange, $"{field.Name} must be at least {field.Minimum}.");
                 }
 
+                // Native durations wait for time_unit (it may come last); their range is checked once converted.
                 var native = field.Unit == MeasurementUnit.NativeTime;
-                var converted = native ? value : field.ToMetricUnit(value, e.TimeUnit);
-                if (Math.Abs(converted) > MaxMetricValue)
+                var micros = 0L;
+                if (!native && !value.TryToMicros(field.MicrosPerUnit, out micros))
                 {
-                    return Fail(e, EnvelopeError.OutOfRange, $"{field.Name} is too large.");
+                    return TooLarge(e, field);
                 }
 
-                if (field.Index >= 0)
+                if (field.Index >= 0 && !native)
                 {
-                    e.FieldValues[field.Index] = converted;
+                    e.FieldValues[field.Index] = micros / 1_000_000d;
                 }
 
                 if (field.Metric is not null)
@@ -725,7 +802,14 @@ internal sealed class EnvelopeDecoder
                         e.DurationObservation = e.ObservationCount;
                     }
 
-                    e.AddObservation(field.Metric, field.MetricSlots, converted, field.Index, native);
+                    if (native)
+                    {
+                        e.AddNativeObservation(field.Metric, field.MetricSlots, value, field.Index);
+                    }
+                    else
+                    {
+                        e.AddObservation(field.Metric, field.MetricSlots, micros, field.Index);
+                    }
                 }
 
                 if (field.DimensionSlot >= 0)
@@ -780,60 +864,6 @@ internal sealed class EnvelopeDecoder
         return EnvelopeError.None;
     }
 
-    /// <summary>
-    /// Plain decimals with at most 15 significant digits (nearly every measurement) are exact as mantissa / 10^k,
-    /// and correctly rounded by one division; everything else goes to the general parser.
-    /// </summary>
-    private static bool TryReadNumber(ref Utf8JsonReader r, out double value)
-    {
-        var s = r.ValueSpan;
-        if (!r.HasValueSequence && s.Length <= 17)
-        {
-            var i = 0;
-            var negative = s[0] == '-';
-            if (negative)
-            {
-                i++;
-            }
-
-            long mantissa = 0;
-            var digits = 0;
-            var fraction = -1;
-            for (; i < s.Length; i++)
-            {
-                var d = (uint)(s[i] - '0');
-                if (d <= 9)
-                {
-                    mantissa = (mantissa * 10) + d;
-                    digits++;
-                    if (fraction >= 0)
-                    {
-                        fraction++;
-                    }
-                }
-                else if (s[i] == '.' && fraction < 0)
-                {
-                    fraction = 0;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            if (i == s.Length && digits is > 0 and <= 15)
-            {
-                var v = fraction > 0 ? mantissa / Pow10[fraction] : mantissa;
-                value = negative ? -v : v;
-                return true;
-            }
-        }
-
-        return r.TryGetDouble(out value);
-    }
-
-    private static readonly double[] Pow10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
-
     private void SetDimension(FieldDefinition field, ref Utf8JsonReader r, DecodedEvent e)
     {
         if (field.DimensionSlot < 0)
@@ -853,7 +883,7 @@ internal sealed class EnvelopeDecoder
     private static string Unescape(ref Utf8JsonReader r)
     {
         var s = r.GetString() ?? string.Empty;
-        return s.Length > DimensionValuePool.MaxValueChars * 4 ? s[..(DimensionValuePool.MaxValueChars * 4)] : s;
+        return s.Length > DimensionValuePool.MaxValueChars * 4 ? WellFormedText.Cut(s, DimensionValuePool.MaxValueChars * 4) : s;
     }
 
     private static void Capture(FieldDefinition field, ref Utf8JsonReader r, DecodedEvent e)
@@ -865,10 +895,7 @@ internal sealed class EnvelopeDecoder
             JsonTokenType.False => "false",
             _ => DimensionValuePool.Decode(r.ValueSpan),
         };
-        if (text.Length > MaxAttributeChars)
-        {
-            text = text[..MaxAttributeChars];
-        }
+        text = WellFormedText.Cut(text, MaxAttributeChars);
 
         if ((field.Use & FieldUse.Reason) != 0 && e.Reason is null)
         {
@@ -921,6 +948,9 @@ internal sealed class EnvelopeDecoder
     }
 
     private static EnvelopeError Missing(DecodedEvent e, string field) => Fail(e, EnvelopeError.MissingField, $"{field} is required.");
+
+    private static EnvelopeError TooLarge(DecodedEvent e, FieldDefinition field) =>
+        Fail(e, EnvelopeError.OutOfRange, $"{field.Name} is too large (at most {MaxMetricValue} in its metric's unit, after unit conversion).");
 
     private static EnvelopeError WrongType(DecodedEvent e, FieldDefinition field, string expected) =>
         Fail(e, EnvelopeError.WrongType, $"{field.Name} must be {expected}.");

@@ -26,4 +26,13 @@ public enum EnvelopeError
 
     /// <summary>The envelope, its name, or its number of fields exceeds a limit.</summary>
     Oversized,
+
+    /// <summary>A key the decoder reads (<c>event</c>, <c>measurements</c>, a catalog field, a generic measurement) appears twice in one object.</summary>
+    DuplicateKey,
+
+    /// <summary>
+    /// Handling the record threw an unexpected exception (a defect, not a property of the input we know of): the record
+    /// is dead-lettered so that its partition goes on, with the exception's type as the message.
+    /// </summary>
+    DecoderFault,
 }

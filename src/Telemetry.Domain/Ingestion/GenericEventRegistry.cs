@@ -56,7 +56,7 @@ internal sealed class GenericEventRegistry
 
         var keys = allow.Select(kv => kv.Value).ToImmutableArray();
         var count = NewMetric(_catalogMetricNames.Contains($"{text}.count") ? $"{text}.events" : $"{text}.count", "{event}", keys);
-        var definition = new EventDefinition(text, family, EnvelopeTimeUnit.Native, count, AllSlots(keys.Length), [.. fields], keys, [], isGeneric: true)
+        var definition = new EventDefinition(text, family, FamilyDimensions.DefaultTimeUnit(family), count, AllSlots(keys.Length), [.. fields], keys, [], isGeneric: true)
         {
             GenericMeasurements = new Dictionary<string, FieldDefinition>(StringComparer.Ordinal),
         };

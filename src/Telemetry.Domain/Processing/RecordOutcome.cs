@@ -22,6 +22,8 @@ public readonly record struct RecordOutcome(long Offset, EnvelopeError Error, st
         EnvelopeError.WrongType => "wrong_type",
         EnvelopeError.OutOfRange => "out_of_range",
         EnvelopeError.Oversized => "oversized",
+        EnvelopeError.DuplicateKey => "duplicate_key",
+        EnvelopeError.DecoderFault => "decoder_fault",
         _ => "invalid",
     };
 }

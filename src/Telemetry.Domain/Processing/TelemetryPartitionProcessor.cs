@@ -105,7 +105,7 @@ public sealed class TelemetryPartitionProcessor
             }
 
             previousOffset = record.Offset;
-            DecodeOne(record, ref stats);
+            DecodeOneGuarded(record, ref stats);
         }
 
         var newestMinute = MinuteAggregator.MinuteOf(_maxEventTimeMs == long.MinValue ? 0 : _maxEventTimeMs);
@@ -115,6 +115,38 @@ public sealed class TelemetryPartitionProcessor
         }
 
         return new TelemetryBatch(this, _generation, stats);
+    }
+
+    /// <summary>
+    /// No single record may stall its partition: whatever a record makes the decoder or the aggregation path throw,
+    /// that record alone is refused as <see cref="EnvelopeError.DecoderFault"/> (and so dead-lettered) and the batch goes
+    /// on. The message names the exception's type only; an exception's message could quote the payload.
+    /// </summary>
+    private void DecodeOneGuarded(ConsumedRecord record, ref TelemetryBatch.Statistics stats)
+    {
+        var index = _recordCount;
+        var observationStart = _observationCount;
+        var before = stats;
+        try
+        {
+            DecodeOne(record, ref stats);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _recordCount = index + 1;
+            _observationCount = observationStart;
+            stats = before;
+            stats.Malformed++;
+            _outcomes[index] = new RecordOutcome(record.Offset, EnvelopeError.DecoderFault, DecoderFaultMessage(ex));
+            _records[index] = new RecordEntry { Offset = record.Offset, ObservationStart = observationStart, Counted = false };
+        }
+    }
+
+    /// <summary>The bounded <c>x-error-message</c> of a record whose handling threw: the exception's type, never its message.</summary>
+    public static string DecoderFaultMessage(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return $"Handling this record threw {exception.GetType().FullName}; it was dead-lettered so its partition goes on.";
     }
 
     private void DecodeOne(ConsumedRecord record, ref TelemetryBatch.Statistics stats)
@@ -147,7 +179,7 @@ public sealed class TelemetryPartitionProcessor
             }
 
             var series = Resolve(o.Metric, tuple, minute, ref stats);
-            _observations[_observationCount++] = new ObservationEntry(series, Distribution.ToMicros(o.Value));
+            _observations[_observationCount++] = new ObservationEntry(series, o.Micros);
         }
 
         if (e.TimeUnixMs > _maxEventTimeMs)
@@ -158,7 +190,7 @@ public sealed class TelemetryPartitionProcessor
         {
             // Late: it still counts in its own minute (sinks merge into that window); its lateness is recorded there too.
             stats.Late++;
-            _observations[_observationCount++] = new ObservationEntry(LatenessSeries(e.Definition!.Family), Distribution.ToMicros(_maxEventTimeMs - e.TimeUnixMs));
+            _observations[_observationCount++] = new ObservationEntry(LatenessSeries(e.Definition!.Family), checked((_maxEventTimeMs - e.TimeUnixMs) * 1_000_000L));
         }
 
         entry.ObservationCount = _observationCount - entry.ObservationStart;
@@ -266,7 +298,7 @@ public sealed class TelemetryPartitionProcessor
             // Notable events are rare: re-decode the record with capture instead of keeping attributes for all.
             var source = _source[index];
             var e = _captureEvent;
-            if (_decoder.Decode(source.Value.Span, source.Timestamp.ToUnixTimeMilliseconds(), e, capture: true) != EnvelopeError.None)
+            if (!TryCapture(source, e))
             {
                 continue;
             }
@@ -284,6 +316,19 @@ public sealed class TelemetryPartitionProcessor
         }
 
         return result;
+    }
+
+    private bool TryCapture(ConsumedRecord source, DecodedEvent e)
+    {
+        try
+        {
+            return _decoder.Decode(source.Value.Span, source.Timestamp.ToUnixTimeMilliseconds(), e, capture: true) == EnvelopeError.None;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The record is counted already (its plain decode succeeded); only its notable event is lost, never the batch.
+            return false;
+        }
     }
 
     internal struct RecordEntry

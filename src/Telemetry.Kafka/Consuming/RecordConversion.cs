@@ -28,6 +28,6 @@ internal static class RecordConversion
             message.Key ?? ReadOnlyMemory<byte>.Empty,
             message.Value ?? ReadOnlyMemory<byte>.Empty,
             headers,
-            DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs));
+            ConsumedRecord.TimestampFromUnixMs(message.Timestamp.UnixTimestampMs));
     }
 }

@@ -87,7 +87,7 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
                     decodedRecords = toHandle;
                     for (var i = 0; i < toHandle.Count; i++)
                     {
-                        outcomes[i] = this.handler.Handle(toHandle[i], decoded[i], round);
+                        outcomes[i] = GuardedRecordHandler.Handle(this.handler, toHandle[i], decoded[i], round);
                     }
                 }
 

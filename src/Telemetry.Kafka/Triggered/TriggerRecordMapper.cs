@@ -52,7 +52,7 @@ public static class TriggerRecordMapper
 
     private static DateTimeOffset MapTimestamp(long unixMs, TimestampType type) => type switch
     {
-        TimestampType.CreateTime or TimestampType.LogAppendTime => DateTimeOffset.FromUnixTimeMilliseconds(unixMs),
+        TimestampType.CreateTime or TimestampType.LogAppendTime => ConsumedRecord.TimestampFromUnixMs(unixMs),
         _ => DateTimeOffset.UnixEpoch,
     };
 

@@ -92,7 +92,7 @@ public sealed class TriggeredBatchProcessor
         var outcomes = new MessageOutcome[records.Count];
         for (var i = 0; i < records.Count; i++)
         {
-            outcomes[i] = this.handler.Handle(records[i], decoded[i], attempt);
+            outcomes[i] = GuardedRecordHandler.Handle(this.handler, records[i], decoded[i], attempt);
         }
 
         var plan = TriggeredBatchPlan.Decide(this.strategy, this.policy, records, outcomes, new TriggerAttempt(attempt, -1));

@@ -36,13 +36,27 @@ internal sealed class DecoderHarness
         return i < 0 ? null : Event.Dimensions[i];
     }
 
+    /// <summary>The exact micro-units of a metric's observation (what the aggregates sum).</summary>
+    public long? Micros(string metricName)
+    {
+        for (var i = 0; i < Event.ObservationCount; i++)
+        {
+            if (Event.Observations[i].Metric.Name == metricName)
+            {
+                return Event.Observations[i].Micros;
+            }
+        }
+
+        return null;
+    }
+
     public double? Value(string metricName)
     {
         for (var i = 0; i < Event.ObservationCount; i++)
         {
             if (Event.Observations[i].Metric.Name == metricName)
             {
-                return Event.Observations[i].Value;
+                return Event.Observations[i].Micros / 1_000_000d;
             }
         }
 

@@ -20,7 +20,10 @@ public sealed class LedgerGroundTruth
     public IReadOnlyDictionary<(MetricSeries Series, DateTimeOffset Window), Distribution> Windows => _windows;
 
     /// <summary>Records one measurement in the minute window of <paramref name="eventTime"/>.</summary>
-    public void Record(MetricSeries series, DateTimeOffset eventTime, double value)
+    public void Record(MetricSeries series, DateTimeOffset eventTime, double value) => RecordMicros(series, eventTime, Distribution.ToMicros(value));
+
+    /// <summary>Records one measurement already in micro-units (exact for values a double cannot carry to the micro-unit).</summary>
+    public void RecordMicros(MetricSeries series, DateTimeOffset eventTime, long micros)
     {
         ArgumentNullException.ThrowIfNull(series);
         var window = new DateTimeOffset(eventTime.UtcTicks - (eventTime.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
@@ -30,7 +33,7 @@ public sealed class LedgerGroundTruth
             _windows[(series, window)] = d;
         }
 
-        d.Record(value);
+        d.RecordMicros(micros);
     }
 
     /// <summary>Adds an aggregate computed independently (for example by a separate processor over the whole log).</summary>
