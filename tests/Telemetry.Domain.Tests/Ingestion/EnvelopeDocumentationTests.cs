@@ -56,7 +56,10 @@ public sealed partial class EnvelopeDocumentationTests
     public void The_integer_fields_are_the_catalogs()
     {
         var line = Assert.Single(Lines.Value, l => l.StartsWith("**Integers.**", StringComparison.Ordinal));
-        var documented = CodeSpan().Matches(line[(line.IndexOf("):", StringComparison.Ordinal) + 2)..]).Select(m => m.Groups[1].Value).ToList();
+        // The list runs from "):" to the end of that sentence.
+        var list = line[(line.IndexOf("):", StringComparison.Ordinal) + 2)..];
+        list = list[..(list.IndexOf(". ", StringComparison.Ordinal) is var end and >= 0 ? end : list.Length)];
+        var documented = CodeSpan().Matches(list).Select(m => m.Groups[1].Value).ToList();
         var catalog = TelemetryCatalog.Default.Events.SelectMany(e => e.Fields).Where(f => f.Type == FieldType.Integer)
             .Select(f => f.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
