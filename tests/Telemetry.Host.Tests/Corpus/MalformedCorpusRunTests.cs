@@ -77,15 +77,15 @@ public sealed class MalformedCorpusRunTests(AzuriteFixture azurite, MockKafkaClu
 
         // Lag 0: the group's committed offsets reach the end of every partition.
         var ends = kafka.EndOffsets(topic);
-        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!running.IsCompleted && !LagIsZero(kafka.CommittedOffsets(group, topic), ends) && DateTime.UtcNow < deadline)
         {
-            while (!running.IsCompleted && !LagIsZero(kafka.CommittedOffsets(group, topic), ends))
-            {
-                await Task.Delay(200, wait.Token);
-            }
+            await Task.Delay(200);
         }
 
         Assert.False(running.IsCompleted, $"run ended early: {error}");
+        var committed = kafka.CommittedOffsets(group, topic);
+        Assert.True(LagIsZero(committed, ends), $"lag did not reach 0 within 60 s: committed {string.Join(", ", committed.OrderBy(c => c.Key))}, ends {string.Join(", ", ends.OrderBy(e => e.Key))}");
         await stop.CancelAsync();
         Assert.Equal(0, await running.WaitAsync(TimeSpan.FromSeconds(40)));
         Assert.True(LagIsZero(kafka.CommittedOffsets(group, topic), ends), "lag is 0 on every partition");
