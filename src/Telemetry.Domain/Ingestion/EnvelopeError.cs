@@ -26,4 +26,7 @@ public enum EnvelopeError
 
     /// <summary>The envelope, its name, or its number of fields exceeds a limit.</summary>
     Oversized,
+
+    /// <summary>The event time lies more than <c>Ingestion:MaxEventAgeDays</c> behind the Kafka record's timestamp.</summary>
+    TooOld,
 }

@@ -22,6 +22,7 @@ public readonly record struct RecordOutcome(long Offset, EnvelopeError Error, st
         EnvelopeError.WrongType => "wrong_type",
         EnvelopeError.OutOfRange => "out_of_range",
         EnvelopeError.Oversized => "oversized",
+        EnvelopeError.TooOld => "too_old",
         _ => "invalid",
     };
 }
