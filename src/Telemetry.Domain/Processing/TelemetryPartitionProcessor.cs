@@ -83,6 +83,9 @@ public sealed class TelemetryPartitionProcessor
     /// </summary>
     internal int CompactionSlack { get; set; } = 16_384;
 
+    /// <summary>Off only in the flood benchmark, to measure the state kept without compaction in the same run.</summary>
+    internal bool Compacts { get; set; } = true;
+
     /// <summary>Series registered (admitted, overflow and lateness series).</summary>
     internal int SeriesCount => _registry.Count;
 
@@ -222,7 +225,7 @@ public sealed class TelemetryPartitionProcessor
     /// </summary>
     private void CompactIfWorthIt()
     {
-        if (_maxEventTimeMs == long.MinValue)
+        if (_maxEventTimeMs == long.MinValue || !Compacts)
         {
             return;
         }
