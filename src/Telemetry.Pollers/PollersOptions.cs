@@ -66,6 +66,12 @@ public sealed class PollersOptions
     public int WorkerPoolRetries { get; set; } = 1;
 
     /// <summary>
+    /// Largest worker-pool health document read; a longer body (declared or streamed without <c>Content-Length</c>)
+    /// fails the poll as <c>invalid_document: too large</c> instead of being buffered without limit.
+    /// </summary>
+    public int WorkerPoolMaxResponseBytes { get; set; } = 1_048_576;
+
+    /// <summary>
     /// Topic the worker-pool events are published to as envelopes, so they take the ingested events' path; empty means
     /// the first of <c>Kafka:Topics</c> (else <c>telemetry</c>).
     /// </summary>

@@ -52,6 +52,11 @@ internal sealed class PollersOptionsValidator(IConfiguration configuration) : IV
             failures.Add($"{S}:{nameof(options.WorkerPoolRetries)} must be between 0 and 5 (was {options.WorkerPoolRetries}).");
         }
 
+        if (options.WorkerPoolMaxResponseBytes is < 1_024 or > 67_108_864)
+        {
+            failures.Add($"{S}:{nameof(options.WorkerPoolMaxResponseBytes)} must be between 1024 and 67108864 (was {options.WorkerPoolMaxResponseBytes}).");
+        }
+
         var groups = PollersOptions.SplitList(options.LagConsumerGroups);
         var topics = PollersOptions.SplitList(options.LagTopics);
         if (groups.Count > 0 && topics.Count == 0)

@@ -26,6 +26,8 @@ public sealed class PollersOptionsTests
     [InlineData("Pollers:LagWindowSize", "1", "Pollers:LagWindowSize")]
     [InlineData("Pollers:LagConsumerGroups", "g1", "Pollers:LagTopics")]
     [InlineData("Pollers:WorkerPoolRetries", "9", "Pollers:WorkerPoolRetries")]
+    [InlineData("Pollers:WorkerPoolMaxResponseBytes", "100", "Pollers:WorkerPoolMaxResponseBytes")]
+    [InlineData("Pollers:WorkerPoolMaxResponseBytes", "100000000", "Pollers:WorkerPoolMaxResponseBytes")]
     [InlineData("Pollers:StateTableName", "poller-state", "Pollers:StateTableName")]
     [InlineData("Pollers:LagConsumerGroups", "g1", "Kafka:BootstrapServers")]
     [InlineData("Pollers:WorkerPoolEndpoints", "http://127.0.0.1:1/health", "Kafka:BootstrapServers")]

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Telemetry.Domain.Aggregation;
 
 /// <summary>
@@ -13,6 +15,7 @@ internal sealed class SeriesAdmission
     private readonly int _maxSeriesPerMetric;
     private readonly Dictionary<(int Metric, long Minute), int> _counts = [];
     private readonly HashSet<(long Minute, int Series)> _admitted = [];
+    private readonly Dictionary<long, int> _admittedPerMinute = [];
     private long[] _lastMinute = [];
     private long _prunedAt;
 
@@ -31,7 +34,7 @@ internal sealed class SeriesAdmission
 
         if (!_admitted.Contains((minute, seriesId)))
         {
-            ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_counts, (metricId, minute), out _);
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, (metricId, minute), out _);
             if (count >= _maxSeriesPerMetric)
             {
                 return false;
@@ -39,6 +42,7 @@ internal sealed class SeriesAdmission
 
             count++;
             _admitted.Add((minute, seriesId));
+            CollectionsMarshal.GetValueRefOrAddDefault(_admittedPerMinute, minute, out _)++;
         }
 
         if (seriesId >= _lastMinute.Length)
@@ -53,6 +57,54 @@ internal sealed class SeriesAdmission
         return true;
     }
 
+    /// <summary>Distinct (window, series) admissions remembered.</summary>
+    public int AdmittedCount => _admitted.Count;
+
+    /// <summary>Admissions remembered for windows before <paramref name="minute"/>: what a compaction would free.</summary>
+    public int AdmittedBefore(long minute)
+    {
+        var total = 0;
+        foreach (var (m, count) in _admittedPerMinute)
+        {
+            if (m < minute)
+            {
+                total += count;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>The series admitted in a window at or after <paramref name="openMinute"/>: what must survive a compaction.</summary>
+    public IEnumerable<int> AdmittedSince(long openMinute) => _admitted.Where(a => a.Minute >= openMinute).Select(a => a.Series).Distinct();
+
+    /// <summary>
+    /// After the series registry was compacted: keeps the admissions of open windows (at or after
+    /// <paramref name="openMinute"/>) under their new ids, and forgets which series closed windows admitted while keeping
+    /// how many they did. A late event of a closed window then takes a new slot of its cap (so the cap can only tighten,
+    /// never reopen), and memory holds one count per metric and window instead of one entry per series.
+    /// Counts of metrics that no longer exist (<paramref name="keepMetric"/> false) are dropped.
+    /// </summary>
+    public void Compact(long openMinute, IReadOnlyDictionary<int, int> newIds, Func<int, bool> keepMetric)
+    {
+        var kept = _admitted.Where(a => a.Minute >= openMinute && newIds.ContainsKey(a.Series)).Select(a => (a.Minute, newIds[a.Series])).ToList();
+        _admitted.Clear();
+        _admitted.TrimExcess();
+        _admitted.UnionWith(kept);
+        _admittedPerMinute.Clear();
+        foreach (var (minute, _) in kept)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_admittedPerMinute, minute, out _)++;
+        }
+
+        foreach (var key in _counts.Keys.Where(k => !keepMetric(k.Metric)).ToList())
+        {
+            _counts.Remove(key);
+        }
+
+        _lastMinute = [];
+    }
+
     /// <summary>Forgets windows more than a day behind <paramref name="newestMinute"/>; true when it looked (hourly).</summary>
     public bool Prune(long newestMinute)
     {
@@ -65,6 +117,7 @@ internal sealed class SeriesAdmission
         var horizon = newestMinute - RetainedMinutes;
         _counts.Keys.Where(k => k.Minute < horizon).ToList().ForEach(k => _counts.Remove(k));
         _admitted.RemoveWhere(k => k.Minute < horizon);
+        _admittedPerMinute.Keys.Where(m => m < horizon).ToList().ForEach(m => _admittedPerMinute.Remove(m));
         return true;
     }
 }

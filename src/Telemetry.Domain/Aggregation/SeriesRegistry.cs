@@ -23,6 +23,8 @@ internal sealed class SeriesRegistry
     private (int Metric, int Series)[][] _byTuple = new (int, int)[256][];
     private readonly List<MetricSeries> _series = [];
     private readonly List<int> _metricOf = [];
+    private readonly List<MetricDefinition> _metricDefinitions = [];
+    private readonly List<int> _tupleOf = [];
     private readonly List<bool> _isOverflow = [];
     private readonly Dictionary<int, int> _overflowByMetric = [];
     private readonly int _capacity;
@@ -32,9 +34,14 @@ internal sealed class SeriesRegistry
 
     public int Count => _series.Count;
 
+    /// <summary>Distinct dimension-value tuples seen, including those of series the cap never admitted.</summary>
+    public int TupleCount => _tupleValues.Count;
+
     public MetricSeries this[int id] => _series[id];
 
     public int MetricOf(int id) => _metricOf[id];
+
+    public MetricDefinition MetricDefinitionOf(int id) => _metricDefinitions[id];
 
     public bool IsOverflow(int id) => _isOverflow[id];
 
@@ -126,6 +133,8 @@ internal sealed class SeriesRegistry
         var id = _series.Count;
         _series.Add(new MetricSeries(metric.Name, metric.Unit, dims));
         _metricOf.Add(metric.Id);
+        _metricDefinitions.Add(metric);
+        _tupleOf.Add(tuple);
         _isOverflow.Add(false);
         if (tuple >= _byTuple.Length)
         {
@@ -147,9 +156,48 @@ internal sealed class SeriesRegistry
         id = _series.Count;
         _series.Add(new MetricSeries(metric.Name, metric.Unit, [new(OverflowKey, "true")]));
         _metricOf.Add(metric.Id);
+        _metricDefinitions.Add(metric);
+        _tupleOf.Add(-1);
         _isOverflow.Add(true);
         _overflowByMetric.Add(metric.Id, id);
         return id;
+    }
+
+    /// <summary>
+    /// Registers in this registry a series of an <paramref name="older"/> registry (being compacted away), its
+    /// values adopted by <paramref name="pool"/>; returns the new id. The <see cref="MetricSeries"/> object is kept,
+    /// so what sinks already hold still compares equal.
+    /// </summary>
+    public int Adopt(SeriesRegistry older, int olderId, Func<string, string> pool)
+    {
+        var metric = older._metricDefinitions[olderId];
+        var values = older._tupleValues[older._tupleOf[olderId]];
+        var adopted = new string?[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            adopted[i] = values[i] is { } v ? pool(v) : null;
+        }
+
+        var tuple = Tuple(KeySetOf(metric), IdentitySlots(adopted.Length), adopted);
+        var id = Find(metric, tuple);
+        if (id < 0)
+        {
+            id = Add(metric, tuple);
+            _series[id] = older._series[olderId];
+        }
+
+        return id;
+    }
+
+    private static int[] IdentitySlots(int count)
+    {
+        var slots = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            slots[i] = i;
+        }
+
+        return slots;
     }
 
     /// <summary>Up to <see cref="MaxKeyDimensions"/> interned values in the metric's key order.</summary>

@@ -136,6 +136,21 @@ internal sealed class DimensionValuePool
         return s;
     }
 
+    /// <summary>
+    /// Keeps an already interned value (from an earlier pool) as is, so series that outlive a pool keep comparing by
+    /// reference with the values decoded from now on. No <c>:</c> stripping or cut: the value was normalised once.
+    /// </summary>
+    public string Adopt(string value)
+    {
+        if (_values.TryGetValue(value, out var existing))
+        {
+            return existing;
+        }
+
+        _values.Add(value, value);
+        return value;
+    }
+
     private readonly record struct Utf8Entry(byte[] Key, int Hash, string Value);
 
     internal static string Decode(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);

@@ -35,4 +35,7 @@ public enum EnvelopeError
     /// is dead-lettered so that its partition goes on, with the exception's type as the message.
     /// </summary>
     DecoderFault,
+
+    /// <summary>The event time lies more than <c>Ingestion:MaxEventAgeDays</c> behind the Kafka record's timestamp.</summary>
+    TooOld,
 }

@@ -15,19 +15,56 @@ internal sealed class GenericEventRegistry
     private readonly Dictionary<string, EventDefinition> _events = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EventDefinition>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly HashSet<string> _catalogMetricNames;
-    private readonly List<MetricDefinition> _metrics;
+    private readonly Stack<int> _freeMetricIds = new();
+    private readonly HashSet<int> _metricIds = [];
+    private readonly int _firstMetricId;
     private readonly int _maxEvents;
+    private int _nextMetricId;
 
     public GenericEventRegistry(TelemetryCatalog catalog, int maxEvents)
     {
         _lookup = _events.GetAlternateLookup<ReadOnlySpan<char>>();
         _catalogMetricNames = [.. catalog.Metrics.Select(m => m.Name)];
-        _metrics = [.. catalog.Metrics.OrderBy(m => m.Id)];
+        _firstMetricId = _nextMetricId = catalog.Metrics.Select(m => m.Id).DefaultIfEmpty(-1).Max() + 1;
         _maxEvents = maxEvents;
     }
 
-    /// <summary>Every metric known so far, catalog first, indexed by <see cref="MetricDefinition.Id"/>.</summary>
-    public IReadOnlyList<MetricDefinition> Metrics => _metrics;
+    /// <summary>Distinct unknown events registered.</summary>
+    public int Count => _events.Count;
+
+    /// <summary>True once <c>Ingestion:MaxUnknownEvents</c> events are registered: new names are refused until some are forgotten.</summary>
+    public bool IsFull => _events.Count >= _maxEvents;
+
+    /// <summary>A catalog metric, or a generic one still registered (its id is not free for reuse).</summary>
+    public bool IsCurrent(int metricId) => metricId < _firstMetricId || _metricIds.Contains(metricId);
+
+    /// <summary>
+    /// Forgets the unknown events none of whose metrics <paramref name="isLive"/>, freeing their names and metric ids, so
+    /// a burst of junk names does not refuse every later unknown event until restart. A forgotten event that comes
+    /// back is registered again under the same metric names.
+    /// </summary>
+    public void Retain(Func<int, bool> isLive)
+    {
+        foreach (var (name, definition) in _events.ToList())
+        {
+            var metrics = MetricsOf(definition);
+            if (metrics.Any(m => isLive(m.Id)))
+            {
+                continue;
+            }
+
+            _events.Remove(name);
+            foreach (var metric in metrics)
+            {
+                _catalogMetricNames.Remove(metric.Name);
+                _metricIds.Remove(metric.Id);
+                _freeMetricIds.Push(metric.Id);
+            }
+        }
+    }
+
+    private static List<MetricDefinition> MetricsOf(EventDefinition definition) =>
+        [definition.CountMetric, .. definition.GenericMeasurements!.Values.Select(f => f.Metric!)];
 
     public EventDefinition? GetOrAdd(ReadOnlySpan<char> name)
     {
@@ -113,8 +150,9 @@ internal sealed class GenericEventRegistry
     {
         // Generic names share the catalog's name space: a clash is refused by the callers, never merged.
         _catalogMetricNames.Add(name);
-        var metric = new MetricDefinition(_metrics.Count, name, unit, "Generic metric of an event not in the catalog", keys);
-        _metrics.Add(metric);
-        return metric;
+        // Ids of forgotten events are reused, so arrays indexed by metric id stay as small as the live set.
+        var id = _freeMetricIds.Count > 0 ? _freeMetricIds.Pop() : _nextMetricId++;
+        _metricIds.Add(id);
+        return new MetricDefinition(id, name, unit, "Generic metric of an event not in the catalog", keys);
     }
 }

@@ -28,4 +28,10 @@ public sealed class IngestionOptions
 
     /// <summary>How far an event time may lie ahead of its Kafka record's timestamp.</summary>
     public int MaxFutureSkewSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// How far an event time may lie behind its Kafka record's timestamp; older events are refused as <c>too_old</c>.
+    /// Every minute still accepted can open its own per-metric series cap, so this bounds how many a producer can open.
+    /// </summary>
+    public int MaxEventAgeDays { get; set; } = 7;
 }

@@ -22,6 +22,7 @@ public static class IngestionOptionsValidator
         Range(errors, nameof(options.MaxEnvelopeBytes), options.MaxEnvelopeBytes, 256, 64 * 1_048_576);
         Range(errors, nameof(options.MaxUnknownEvents), options.MaxUnknownEvents, 0, 100_000);
         Range(errors, nameof(options.MaxFutureSkewSeconds), options.MaxFutureSkewSeconds, 0, 7 * 86_400);
+        Range(errors, nameof(options.MaxEventAgeDays), options.MaxEventAgeDays, 1, 3_650);
         return errors;
     }
 

@@ -24,6 +24,7 @@ public readonly record struct RecordOutcome(long Offset, EnvelopeError Error, st
         EnvelopeError.Oversized => "oversized",
         EnvelopeError.DuplicateKey => "duplicate_key",
         EnvelopeError.DecoderFault => "decoder_fault",
+        EnvelopeError.TooOld => "too_old",
         _ => "invalid",
     };
 }

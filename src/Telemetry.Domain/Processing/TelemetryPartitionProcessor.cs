@@ -23,15 +23,22 @@ public sealed class TelemetryPartitionProcessor
 {
     private readonly IngestionOptions _options;
     private readonly TelemetryCatalog _catalog;
-    private readonly EnvelopeDecoder _decoder;
     private readonly DecodedEvent _event = new();
     private readonly DecodedEvent _captureEvent = new();
-    private readonly SeriesRegistry _registry = new();
     private readonly SeriesAdmission _admission;
     private readonly GenericEventRegistry _generic;
     private readonly int[] _latenessSeries = new int[Enum.GetValues<TelemetryFamily>().Length];
     private readonly long _allowedLatenessMs;
-    private readonly MinuteAggregator _aggregator;
+    private readonly long _maxEventAgeMs;
+    private readonly bool _reuseAggregates;
+
+    // Replaced together by Compact: series ids, interned values and cached event names only mean something together.
+    private DimensionValuePool _pool = new();
+    private EnvelopeDecoder _decoder;
+    private SeriesRegistry _registry = new();
+    private MinuteAggregator _aggregator;
+    private int _liveAfterCompaction;
+    private long _compactedAtHorizon = long.MinValue;
 
     private RecordEntry[] _records = new RecordEntry[256];
     private RecordOutcome[] _outcomes = new RecordOutcome[256];
@@ -61,12 +68,41 @@ public sealed class TelemetryPartitionProcessor
         _options = options;
         _catalog = catalog ?? TelemetryCatalog.Default;
         _generic = new GenericEventRegistry(_catalog, options.MaxUnknownEvents);
-        _decoder = new EnvelopeDecoder(_catalog, options, new DimensionValuePool(), _generic);
+        _decoder = new EnvelopeDecoder(_catalog, options, _pool, _generic);
         _admission = new SeriesAdmission(options.MaxSeriesPerMetric);
         _allowedLatenessMs = options.AllowedLatenessSeconds * 1000L;
+        _maxEventAgeMs = options.MaxEventAgeDays * 86_400_000L;
+        _reuseAggregates = reuseAggregates;
         _aggregator = new MinuteAggregator(reuseAggregates);
         Array.Fill(_latenessSeries, -1);
     }
+
+    /// <summary>
+    /// Interned entries (dimension values, value tuples, unknown events) that may pile up before a compaction is worth
+    /// its cost, on top of twice what the last one kept. Internal so tests can flood with fewer records.
+    /// </summary>
+    internal int CompactionSlack { get; set; } = 16_384;
+
+    /// <summary>Off only in the flood benchmark, to measure the state kept without compaction in the same run.</summary>
+    internal bool Compacts { get; set; } = true;
+
+    /// <summary>Series registered (admitted, overflow and lateness series).</summary>
+    internal int SeriesCount => _registry.Count;
+
+    /// <summary>Distinct dimension-value tuples registered, admitted or not.</summary>
+    internal int TupleCount => _registry.TupleCount;
+
+    /// <summary>Dimension values interned.</summary>
+    internal int PooledValueCount => _pool.Count;
+
+    /// <summary>Unknown event names registered.</summary>
+    internal int UnknownEventCount => _generic.Count;
+
+    /// <summary>(window, series) admissions remembered by the cardinality cap.</summary>
+    internal int AdmissionCount => _admission.AdmittedCount;
+
+    /// <summary>How many times the interned state was compacted.</summary>
+    internal int Compactions { get; private set; }
 
     public string Topic { get; }
 
@@ -84,6 +120,7 @@ public sealed class TelemetryPartitionProcessor
     public TelemetryBatch Decode(IReadOnlyList<ConsumedRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
+        CompactIfWorthIt();
         _generation++;
         _recordCount = 0;
         _observationCount = 0;
@@ -153,8 +190,17 @@ public sealed class TelemetryPartitionProcessor
     {
         var index = _recordCount++;
         var e = _event;
-        var error = _decoder.Decode(record.Value.Span, record.Timestamp.ToUnixTimeMilliseconds(), e);
-        _outcomes[index] = new RecordOutcome(record.Offset, error, e.ErrorMessage);
+        var recordTimestampMs = record.Timestamp.ToUnixTimeMilliseconds();
+        var error = _decoder.Decode(record.Value.Span, recordTimestampMs, e);
+        var message = e.ErrorMessage;
+        if (error == EnvelopeError.None && recordTimestampMs > 0 && e.TimeUnixMs < recordTimestampMs - _maxEventAgeMs)
+        {
+            // Checked against the record's timestamp, not the clock, so a redelivery gets the same verdict.
+            error = EnvelopeError.TooOld;
+            message = $"time is more than {_options.MaxEventAgeDays} days before the record's timestamp (Ingestion:MaxEventAgeDays).";
+        }
+
+        _outcomes[index] = new RecordOutcome(record.Offset, error, message);
         ref var entry = ref _records[index];
         entry = new RecordEntry { Offset = record.Offset, ObservationStart = _observationCount, Counted = error == EnvelopeError.None };
         if (error != EnvelopeError.None)
@@ -198,6 +244,60 @@ public sealed class TelemetryPartitionProcessor
         {
             entry.NotableKinds |= (ushort)(1 << (int)e.NotableKinds[i]);
         }
+    }
+
+    /// <summary>
+    /// Drops what only closed windows or refused series still reference: tuples and values the cap never admitted,
+    /// series admitted only in windows older than the allowed lateness, unknown events with no live series. Without it a
+    /// flood of distinct values fills the value pool for good and every later new value reads <c>_other</c> until restart.
+    /// Runs between batches (the previous batch is invalid from here on anyway), when the interned state has grown to
+    /// twice what the last compaction kept plus <see cref="CompactionSlack"/> (amortised O(1) per entry), or when a
+    /// window has closed since the last compaction and either the pool or the unknown-event registry is full or the
+    /// closed windows hold a sixteenth of the slack in admitted series.
+    /// </summary>
+    private void CompactIfWorthIt()
+    {
+        if (_maxEventTimeMs == long.MinValue || !Compacts)
+        {
+            return;
+        }
+
+        var openMinute = MinuteAggregator.MinuteOf(_maxEventTimeMs - _allowedLatenessMs);
+        var size = _pool.Count + _registry.TupleCount + _generic.Count;
+        var grown = size >= (2L * _liveAfterCompaction) + CompactionSlack;
+        var closed = openMinute > _compactedAtHorizon
+            && ((_pool.Count >= DimensionValuePool.Capacity || (_options.MaxUnknownEvents > 0 && _generic.IsFull))
+                || _admission.AdmittedBefore(openMinute) >= Math.Max(CompactionSlack / 16, 1));
+        if (grown || closed)
+        {
+            Compact(openMinute);
+        }
+    }
+
+    private void Compact(long openMinute)
+    {
+        var old = _registry;
+        var live = _admission.AdmittedSince(openMinute).Order().ToList();
+        var liveMetrics = live.Select(old.MetricOf).ToHashSet();
+        _generic.Retain(liveMetrics.Contains);
+
+        var pool = new DimensionValuePool();
+        var registry = new SeriesRegistry();
+        var newIds = new Dictionary<int, int>(live.Count);
+        foreach (var id in live)
+        {
+            newIds[id] = registry.Adopt(old, id, pool.Adopt);
+        }
+
+        _admission.Compact(openMinute, newIds, _generic.IsCurrent);
+        _pool = pool;
+        _registry = registry;
+        _decoder = new EnvelopeDecoder(_catalog, _options, pool, _generic);
+        _aggregator = new MinuteAggregator(_reuseAggregates);
+        Array.Fill(_latenessSeries, -1);
+        _liveAfterCompaction = pool.Count + registry.TupleCount + _generic.Count;
+        _compactedAtHorizon = openMinute;
+        Compactions++;
     }
 
     private int Resolve(MetricDefinition metric, int tuple, long minute, ref TelemetryBatch.Statistics stats)

@@ -358,9 +358,15 @@ internal sealed class ConsumerLoop
         var paused = new List<TopicPartition>();
         foreach (var tp in partitions)
         {
-            if (this.workers.Remove(tp, out var worker) && worker.Paused)
+            if (this.workers.Remove(tp, out var worker))
             {
-                paused.Add(tp);
+                if (worker.Paused)
+                {
+                    paused.Add(tp);
+                }
+
+                // Every caller stopped the worker first, so the processor is not in the middle of a batch of it.
+                this.processor.PartitionStopped(tp.Topic, tp.Partition.Value);
             }
 
             this.stored.Remove(tp);

@@ -9,4 +9,12 @@ namespace Telemetry.Kafka.Consuming;
 internal interface IPartitionBatchProcessor
 {
     Task ProcessAsync(PartitionBatch batch, PartitionBatchContext context);
+
+    /// <summary>
+    /// The partition was given up (revoked, lost, or the member stops) and its worker has stopped: no batch of it is in
+    /// progress, everything finalised has reached the sinks, and whatever was not is redelivered to the next owner. Drop
+    /// whatever is kept per partition, or a member that sees many rebalances keeps every partition it ever owned.
+    /// Called on the consume loop's thread.
+    /// </summary>
+    void PartitionStopped(string topic, int partition);
 }

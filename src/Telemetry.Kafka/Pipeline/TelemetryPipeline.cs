@@ -58,6 +58,16 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
         this.policy = PipelineSettings.RetryPolicy(this.options);
     }
 
+    /// <summary>Partitions whose decoding state is held (one processor each).</summary>
+    internal int ProcessorCount => this.processors.Count;
+
+    /// <summary>
+    /// Forgets the partition's processor (interned values, series, cap admissions). Nothing is lost: what it finalised
+    /// is in the sinks, the rest is redelivered and decoded afresh, exactly as after a restart, and the ledger's
+    /// watermarks absorb whatever is counted again.
+    /// </summary>
+    public void PartitionStopped(string topic, int partition) => this.processors.TryRemove((topic, partition), out _);
+
     public async Task ProcessAsync(PartitionBatch batch, PartitionBatchContext context)
     {
         // One processor per partition: the partition's worker calls us sequentially, so its buffers are never shared.

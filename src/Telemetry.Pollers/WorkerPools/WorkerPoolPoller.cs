@@ -21,8 +21,8 @@ public sealed class WorkerPoolPoller : IPoller
     public const string PollerName = "worker-pool";
     public const string HttpClientName = "Telemetry.Pollers.WorkerPool";
 
-    /// <summary>A health document larger than this is refused rather than buffered.</summary>
-    private const int MaxDocumentBytes = 1 << 20;
+    /// <summary>The failure reason of a document over <c>Pollers:WorkerPoolMaxResponseBytes</c> (one value: it becomes a dimension).</summary>
+    internal const string TooLarge = "invalid_document: too large";
 
     private readonly PollersOptions _options;
     private readonly IHttpClientFactory _httpClients;
@@ -119,9 +119,22 @@ public sealed class WorkerPoolPoller : IPoller
                 return (null, $"http_{(int)response.StatusCode}");
             }
 
-            if (response.Content.Headers.ContentLength > MaxDocumentBytes)
+            var max = _options.WorkerPoolMaxResponseBytes;
+            if (response.Content.Headers.ContentLength > max)
             {
-                return (null, "invalid_document: too large");
+                return (null, TooLarge);
+            }
+
+            try
+            {
+                // Bounded whatever the headers say: a chunked body has no Content-Length, and an endpoint that streams
+                // without end must cost at most this much memory, not the host.
+                await response.Content.LoadIntoBufferAsync(max, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+            {
+                _logger.LogWarning("Worker-pool endpoint {Endpoint} sent more than {MaxBytes} bytes (Pollers:WorkerPoolMaxResponseBytes); the poll fails", endpoint, max);
+                return (null, TooLarge);
             }
 
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);

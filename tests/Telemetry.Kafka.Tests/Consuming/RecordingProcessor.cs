@@ -26,6 +26,11 @@ internal sealed class RecordingProcessor(string name = "p") : IPartitionBatchPro
 
     public int ProcessedCount => this.Processed.Count;
 
+    /// <summary>Partitions the loop reported as given up, in order.</summary>
+    public ConcurrentQueue<int> Stopped { get; } = new();
+
+    public void PartitionStopped(string topic, int partition) => this.Stopped.Enqueue(partition);
+
     public void Hold(int partition) => this.holds[partition] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Release(int partition)
