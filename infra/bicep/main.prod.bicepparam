@@ -29,8 +29,10 @@ param kafkaSaslPassword = readEnvironmentVariable('KAFKA_SASL_PASSWORD', '')
 param ackStrategy = 'all_or_nothing'
 
 param logRetentionInDays = 90
-param appInsightsDisableLocalAuth = false
 param actionGroupId = readEnvironmentVariable('ACTION_GROUP_ID', '')
 param alertsEnabled = true
 param keyVaultSoftDeleteRetentionInDays = 90
 param keyVaultPurgeProtection = true
+
+// Storage, Key Vault and the app are reachable only from the virtual network (infra/README.md, Security).
+param privateNetworking = true
