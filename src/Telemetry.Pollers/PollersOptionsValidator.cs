@@ -71,7 +71,7 @@ internal sealed class PollersOptionsValidator(IConfiguration configuration) : IV
         {
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                failures.Add($"{S}:{nameof(options.WorkerPoolEndpoints)} entry '{endpoint}' is not an absolute http or https URL.");
+                failures.Add($"{S}:{nameof(options.WorkerPoolEndpoints)} entry '{WorkerPools.RedactedUrl.ForText(endpoint)}' is not an absolute http or https URL.");
             }
         }
 

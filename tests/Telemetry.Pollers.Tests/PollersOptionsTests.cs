@@ -36,6 +36,27 @@ public sealed class PollersOptionsTests
     }
 
     [Fact]
+    public void A_bad_worker_pool_url_is_named_without_its_credentials()
+    {
+        var error = Invalid(("Pollers:WorkerPoolEndpoints", "ftp://pool-user:pool-Pa55word@pool.example/health?token=query-T0ken-value"));
+
+        Assert.Contains("Pollers:WorkerPoolEndpoints entry 'ftp://***@pool.example/health?***'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pool-Pa55word", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("query-T0ken-value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://user:pass@pool.example:8443/health?token=abc#part", "https://***@pool.example:8443/health?***")]
+    [InlineData("http://127.0.0.1:8080/health", "http://127.0.0.1:8080/health")]
+    [InlineData("http://pool.example/health?", "http://pool.example/health")]
+    [InlineData("ftp://user:pass@host/x?token=abc", "ftp://***@host/x?***")]
+    [InlineData("user:pass@host/x", "***@host/x")]
+    public void Worker_pool_urls_are_redacted_to_scheme_host_port_and_path(string url, string expected)
+    {
+        Assert.Equal(expected, Telemetry.Pollers.WorkerPools.RedactedUrl.ForText(url));
+    }
+
+    [Fact]
     public void Defaults_are_valid_and_switch_every_poller_off()
     {
         // A host with the ledger but no Kafka settings: every poller still resolves (lag needs Kafka only when groups are set).
