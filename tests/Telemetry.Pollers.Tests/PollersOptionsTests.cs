@@ -27,6 +27,8 @@ public sealed class PollersOptionsTests
     [InlineData("Pollers:LagConsumerGroups", "g1", "Pollers:LagTopics")]
     [InlineData("Pollers:WorkerPoolRetries", "9", "Pollers:WorkerPoolRetries")]
     [InlineData("Pollers:StateTableName", "poller-state", "Pollers:StateTableName")]
+    [InlineData("Pollers:MqttPassword", "secret", "Pollers:MqttUsername")]
+    [InlineData("Pollers:MqttCaCertificatePath", "/etc/hostname", "Pollers:MqttUseTls")]
     [InlineData("Pollers:LagConsumerGroups", "g1", "Kafka:BootstrapServers")]
     [InlineData("Pollers:WorkerPoolEndpoints", "http://127.0.0.1:1/health", "Kafka:BootstrapServers")]
     public void A_bad_setting_is_refused_naming_its_key(string key, string value, string named)
