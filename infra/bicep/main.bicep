@@ -131,6 +131,16 @@ param ackStrategy string = 'all_or_nothing'
 @description('MQTT brokers the MQTT poller probes (host:port, comma-separated); empty for none.')
 param mqttBrokers string = ''
 
+@description('User name the MQTT poller signs in with; empty connects anonymously.')
+param mqttUsername string = ''
+
+@description('Password of mqttUsername, written to Key Vault (secret mqtt-password); the app setting is a Key Vault reference.')
+@secure()
+param mqttPassword string = ''
+
+@description('Connect to the MQTT brokers over TLS.')
+param mqttUseTls bool = false
+
 @description('Worker-pool health endpoints (absolute http/https URLs, comma-separated); empty for none.')
 param workerPoolEndpoints string = ''
 
@@ -191,6 +201,7 @@ var saslUsernameSecretName = 'kafka-sasl-username'
 var saslPasswordSecretName = 'kafka-sasl-password'
 // Event Hubs only: the dead-letter hub's own Send credential; external brokers use the one password for both.
 var deadLetterSaslPasswordSecretName = 'kafka-dlq-sasl-password'
+var mqttPasswordSecretName = 'mqtt-password'
 var deploymentContainerName = 'app-package'
 // The product's default dead-letter topic is '<topic>.dlq' (Kafka:DeadLetterTopic empty), so Event Hubs gets those hubs.
 var deadLetterSuffix = '.dlq'
@@ -293,6 +304,8 @@ module keyVault 'modules/keyvault.bicep' = {
     saslPasswordSecretName: saslPasswordSecretName
     saslUsername: useEventHubs ? '' : kafkaSaslUsername
     saslPassword: useEventHubs ? '' : kafkaSaslPassword
+    mqttPasswordSecretName: mqttPasswordSecretName
+    mqttPassword: mqttPassword
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     enablePurgeProtection: keyVaultPurgeProtection
     privateNetworking: privateNetworking
@@ -391,6 +404,9 @@ var appSettings = {
   Pollers__LagConsumerGroups: kafkaConsumerGroup
   Pollers__LagTopics: join(kafkaTopics, ',')
   Pollers__MqttBrokers: mqttBrokers
+  Pollers__MqttUsername: mqttUsername
+  Pollers__MqttPassword: empty(mqttPassword) ? '' : '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${mqttPasswordSecretName})'
+  Pollers__MqttUseTls: string(mqttUseTls)
   Pollers__WorkerPoolEndpoints: workerPoolEndpoints
   Pollers__TelemetryTopic: kafkaTopics[0]
   Pollers__StateTableName: pollerStateTableName

@@ -26,6 +26,9 @@ param kafkaSaslMechanism = 'PLAIN'
 param kafkaSaslUsername = readEnvironmentVariable('KAFKA_SASL_USERNAME', '')
 param kafkaSaslPassword = readEnvironmentVariable('KAFKA_SASL_PASSWORD', '')
 
+// The MQTT poller's password also comes from the deploying shell into Key Vault.
+param mqttPassword = readEnvironmentVariable('MQTT_PASSWORD', '')
+
 param ackStrategy = 'all_or_nothing'
 
 param logRetentionInDays = 90

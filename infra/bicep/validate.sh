@@ -3,7 +3,7 @@
 # mistakes (BCP0xx) as warnings with exit code 0, so the exit code alone proves nothing. Diagnostics are read
 # from SARIF (--diagnostics-format sarif); bicepconfig.json raises the chosen linter rules to error level.
 # Compiled JSON goes to infra/bicep/.out/ (ignored by git), or to $BICEP_OUT_DIR.
-# Secrets never reach that output: the parameter files read KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD from the
+# Secrets never reach that output: the parameter files read KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD / MQTT_PASSWORD from the
 # environment, so bicep runs without them (build-params then compiles the empty defaults), and a last check fails if
 # any compiled file still contains the value of one of those variables.
 set -euo pipefail
@@ -15,7 +15,7 @@ if [ ! -x "$bicep" ]; then
 fi
 out="${BICEP_OUT_DIR:-$here/.out}"
 # What the parameter files read from the environment and must never be written to disk.
-secret_variables=(KAFKA_SASL_USERNAME KAFKA_SASL_PASSWORD)
+secret_variables=(KAFKA_SASL_USERNAME KAFKA_SASL_PASSWORD MQTT_PASSWORD)
 unset_secrets=()
 for name in "${secret_variables[@]}"; do unset_secrets+=(-u "$name"); done
 logs="$(mktemp -d)"

@@ -34,6 +34,13 @@ param saslUsername string
 @secure()
 param saslPassword string
 
+@description('Secret name of the MQTT poller\'s password.')
+param mqttPasswordSecretName string
+
+@description('Password of the MQTT poller; empty creates no secret.')
+@secure()
+param mqttPassword string
+
 @description('Keep deleted secrets and the vault recoverable for this many days.')
 @minValue(7)
 @maxValue(90)
@@ -102,6 +109,17 @@ module passwordSecret 'secret.bicep' = if (!empty(saslPassword)) {
     keyVaultName: vault.name
     name: saslPasswordSecretName
     value: saslPassword
+    identityResourceId: identityResourceId
+    readerPrincipalId: readerPrincipalId
+  }
+}
+
+module mqttPasswordSecret 'secret.bicep' = if (!empty(mqttPassword)) {
+  name: 'secret-${mqttPasswordSecretName}'
+  params: {
+    keyVaultName: vault.name
+    name: mqttPasswordSecretName
+    value: mqttPassword
     identityResourceId: identityResourceId
     readerPrincipalId: readerPrincipalId
   }

@@ -245,10 +245,20 @@ public sealed class SecurityBaselineTests(CompiledTemplates compiled)
     public void Key_vault_secrets_user_is_granted_per_secret_never_on_the_vault()
     {
         var assignments = TemplateWalk.RoleAssignments(compiled.Main, KeyVaultSecretsUser).ToList();
-        // external brokers: user name and password; Event Hubs: user name, password and the dead-letter password
-        Assert.Equal(5, assignments.Count);
+        // external brokers: user name and password; Event Hubs: user name, password and the dead-letter password; MQTT password
+        Assert.Equal(6, assignments.Count);
         Assert.All(assignments, a => Assert.StartsWith("[resourceId('Microsoft.KeyVault/vaults/secrets',", (string?)a.Resource["scope"], StringComparison.Ordinal));
         Assert.All(assignments, a => Assert.Contains(CompiledTemplates.Resources(a.Template), r => (string?)r["type"] == "Microsoft.KeyVault/vaults/secrets"));
+    }
+
+    [Fact]
+    public void The_mqtt_poller_password_is_a_key_vault_reference_and_prod_takes_it_from_the_environment()
+    {
+        var setting = (string?)TemplateTests.AppSettings(compiled)["Pollers__MqttPassword"];
+        Assert.Contains("@Microsoft.KeyVault(VaultName=", setting, StringComparison.Ordinal);
+        Assert.Contains("variables('mqttPasswordSecretName')", setting, StringComparison.Ordinal);
+        Assert.Equal("securestring", (string?)compiled.Main["parameters"]!["mqttPassword"]!["type"]);
+        Assert.Contains("readEnvironmentVariable('MQTT_PASSWORD'", File.ReadAllText(RepositoryPaths.ParameterFile("prod")), StringComparison.Ordinal);
     }
 
     // ----- Storage roles -----

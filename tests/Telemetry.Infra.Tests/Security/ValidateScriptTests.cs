@@ -11,6 +11,7 @@ public sealed class ValidateScriptTests
         var output = Path.Combine(Path.GetTempPath(), "i15-validate-" + Guid.NewGuid().ToString("N"));
         var password = "sasl-secret-" + Guid.NewGuid().ToString("N");
         var username = "sasl-user-" + Guid.NewGuid().ToString("N");
+        var mqttPassword = "mqtt-secret-" + Guid.NewGuid().ToString("N");
         try
         {
             var start = new ProcessStartInfo("bash")
@@ -23,6 +24,7 @@ public sealed class ValidateScriptTests
             start.ArgumentList.Add(Path.Combine(RepositoryPaths.BicepDirectory, "validate.sh"));
             start.Environment["KAFKA_SASL_PASSWORD"] = password;
             start.Environment["KAFKA_SASL_USERNAME"] = username;
+            start.Environment["MQTT_PASSWORD"] = mqttPassword;
             start.Environment["BICEP_OUT_DIR"] = output;
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
@@ -38,6 +40,7 @@ public sealed class ValidateScriptTests
                 var text = File.ReadAllText(file);
                 Assert.False(text.Contains(password, StringComparison.Ordinal), $"{file} contains KAFKA_SASL_PASSWORD");
                 Assert.False(text.Contains(username, StringComparison.Ordinal), $"{file} contains KAFKA_SASL_USERNAME");
+                Assert.False(text.Contains(mqttPassword, StringComparison.Ordinal), $"{file} contains MQTT_PASSWORD");
             });
         }
         finally
