@@ -131,6 +131,16 @@ param ackStrategy string = 'all_or_nothing'
 @description('MQTT brokers the MQTT poller probes (host:port, comma-separated); empty for none.')
 param mqttBrokers string = ''
 
+@description('User name the MQTT poller signs in with; empty connects anonymously.')
+param mqttUsername string = ''
+
+@description('Password of mqttUsername, written to Key Vault (secret mqtt-password); the app setting is a Key Vault reference.')
+@secure()
+param mqttPassword string = ''
+
+@description('Connect to the MQTT brokers over TLS.')
+param mqttUseTls bool = false
+
 @description('Worker-pool health endpoints (absolute http/https URLs, comma-separated); empty for none.')
 param workerPoolEndpoints string = ''
 
@@ -153,9 +163,6 @@ param rollupSchedule string = '0 5 * * * *'
 @maxValue(730)
 param logRetentionInDays int = 30
 
-@description('Accept only Entra ID authenticated telemetry in Application Insights.')
-param appInsightsDisableLocalAuth bool = false
-
 @description('Action group resource id that every alert rule notifies; empty for none.')
 param actionGroupId string = ''
 
@@ -168,7 +175,21 @@ param alertsEnabled bool = true
 param keyVaultSoftDeleteRetentionInDays int = 7
 
 @description('Key Vault purge protection (irreversible once on).')
-param keyVaultPurgeProtection bool = false
+param keyVaultPurgeProtection bool = true
+
+// ----- Network -----
+
+@description('Private network mode: VNet integration for the app, private endpoints and DNS zones for storage (blob, table), Key Vault and Event Hubs, and public network access off on all of them and on the app.')
+param privateNetworking bool = false
+
+@description('Address space of the virtual network (private network mode).')
+param vnetAddressPrefix string = '10.20.0.0/16'
+
+@description('Subnet of the app\'s VNet integration (private network mode; /27 or larger for Flex Consumption).')
+param appSubnetPrefix string = '10.20.0.0/24'
+
+@description('Subnet of the private endpoints (private network mode).')
+param privateEndpointSubnetPrefix string = '10.20.1.0/24'
 
 var suffix = uniqueString(subscription().id, resourceGroup().id, baseName, environmentName)
 var prefix = '${baseName}-${environmentName}'
@@ -178,6 +199,9 @@ var allTags = union(tags, {
 })
 var saslUsernameSecretName = 'kafka-sasl-username'
 var saslPasswordSecretName = 'kafka-sasl-password'
+// Event Hubs only: the dead-letter hub's own Send credential; external brokers use the one password for both.
+var deadLetterSaslPasswordSecretName = 'kafka-dlq-sasl-password'
+var mqttPasswordSecretName = 'mqtt-password'
 var deploymentContainerName = 'app-package'
 // The product's default dead-letter topic is '<topic>.dlq' (Kafka:DeadLetterTopic empty), so Event Hubs gets those hubs.
 var deadLetterSuffix = '.dlq'
@@ -196,6 +220,39 @@ var identityResourceId = resourceId('Microsoft.ManagedIdentity/userAssignedIdent
 var appInsightsName = 'appi-${prefix}'
 var appInsightsId = resourceId('Microsoft.Insights/components', appInsightsName)
 var keyVaultName = take('kv-${baseName}-${environmentName}-${suffix}', 24)
+var storageName = take('st${baseName}${environmentName}${suffix}', 24)
+var eventHubsNamespaceName = 'evhns-${prefix}-${suffix}'
+// Private network mode: one private endpoint per service sub-resource, each with its privatelink DNS zone. Host
+// storage needs blobs (locks, keys, the package) and tables (the ledger, the host's diagnostic events); no trigger
+// or binding of this app uses queues or files, so they get no endpoint.
+var privateEndpointTargets = concat(
+  [
+    {
+      groupId: 'blob'
+      serviceId: resourceId('Microsoft.Storage/storageAccounts', storageName)
+      zone: 'privatelink.blob.${environment().suffixes.storage}'
+    }
+    {
+      groupId: 'table'
+      serviceId: resourceId('Microsoft.Storage/storageAccounts', storageName)
+      zone: 'privatelink.table.${environment().suffixes.storage}'
+    }
+    {
+      groupId: 'vault'
+      serviceId: resourceId('Microsoft.KeyVault/vaults', keyVaultName)
+      zone: 'privatelink.vaultcore.azure.net'
+    }
+  ],
+  useEventHubs
+    ? [
+        {
+          groupId: 'namespace'
+          serviceId: resourceId('Microsoft.EventHub/namespaces', eventHubsNamespaceName)
+          zone: 'privatelink.servicebus.windows.net'
+        }
+      ]
+    : []
+)
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -216,14 +273,13 @@ module monitoring 'modules/monitoring.bicep' = {
     retentionInDays: logRetentionInDays
     identityResourceId: identityResourceId
     publisherPrincipalId: identity.outputs.principalId
-    disableLocalAuth: appInsightsDisableLocalAuth
   }
 }
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
-    name: take('st${baseName}${environmentName}${suffix}', 24)
+    name: storageName
     location: location
     tags: allTags
     skuName: storageSku
@@ -231,6 +287,8 @@ module storage 'modules/storage.bicep' = {
     ledgerTableNames: ledgerTableNames
     identityResourceId: identityResourceId
     principalId: identity.outputs.principalId
+    privateNetworking: privateNetworking
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -246,8 +304,12 @@ module keyVault 'modules/keyvault.bicep' = {
     saslPasswordSecretName: saslPasswordSecretName
     saslUsername: useEventHubs ? '' : kafkaSaslUsername
     saslPassword: useEventHubs ? '' : kafkaSaslPassword
+    mqttPasswordSecretName: mqttPasswordSecretName
+    mqttPassword: mqttPassword
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     enablePurgeProtection: keyVaultPurgeProtection
+    privateNetworking: privateNetworking
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -257,7 +319,7 @@ module eventHubs 'modules/eventhubs.bicep' = if (useEventHubs) {
     keyVault
   ]
   params: {
-    namespaceName: 'evhns-${prefix}-${suffix}'
+    namespaceName: eventHubsNamespaceName
     location: location
     tags: allTags
     skuName: eventHubsSku
@@ -270,8 +332,46 @@ module eventHubs 'modules/eventhubs.bicep' = if (useEventHubs) {
     keyVaultName: keyVaultName
     saslUsernameSecretName: saslUsernameSecretName
     saslPasswordSecretName: saslPasswordSecretName
+    deadLetterSaslPasswordSecretName: deadLetterSaslPasswordSecretName
+    identityResourceId: identityResourceId
+    readerPrincipalId: identity.outputs.principalId
+    privateNetworking: privateNetworking
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
+
+module network 'modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  params: {
+    name: 'vnet-${prefix}'
+    location: location
+    tags: allTags
+    addressPrefix: vnetAddressPrefix
+    appSubnetPrefix: appSubnetPrefix
+    privateEndpointSubnetPrefix: privateEndpointSubnetPrefix
+    privateDnsZoneNames: map(privateEndpointTargets, target => target.zone)
+  }
+}
+
+module privateEndpoints 'modules/privateendpoint.bicep' = [
+  for target in privateEndpointTargets: if (privateNetworking) {
+    name: 'pe-${target.groupId}'
+    dependsOn: [
+      storage
+      keyVault
+      eventHubs
+    ]
+    params: {
+      name: 'pe-${prefix}-${target.groupId}'
+      location: location
+      tags: allTags
+      subnetId: network!.outputs.privateEndpointSubnetId
+      serviceId: target.serviceId
+      groupId: target.groupId
+      privateDnsZoneId: resourceId('Microsoft.Network/privateDnsZones', target.zone)
+    }
+  }
+]
 
 var bootstrapServers = useEventHubs ? eventHubs!.outputs.bootstrapServers : kafkaBootstrapServers
 
@@ -296,12 +396,17 @@ var appSettings = {
   Kafka__SaslMechanism: useEventHubs ? 'PLAIN' : kafkaSaslMechanism
   Kafka__SaslUsername: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${saslUsernameSecretName})'
   Kafka__SaslPassword: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${saslPasswordSecretName})'
+  // Event Hubs: the dead-letter hub's Send-only credential; external brokers: the same secret as Kafka__SaslPassword.
+  Kafka__DeadLetterSaslPassword: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${useEventHubs ? deadLetterSaslPasswordSecretName : saslPasswordSecretName})'
   Ledger__TableServiceUri: storage.outputs.tableEndpoint
   Ledger__ManagedIdentityClientId: identity.outputs.clientId
   Ledger__TablePrefix: ledgerTablePrefix
   Pollers__LagConsumerGroups: kafkaConsumerGroup
   Pollers__LagTopics: join(kafkaTopics, ',')
   Pollers__MqttBrokers: mqttBrokers
+  Pollers__MqttUsername: mqttUsername
+  Pollers__MqttPassword: empty(mqttPassword) ? '' : '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${mqttPasswordSecretName})'
+  Pollers__MqttUseTls: string(mqttUseTls)
   Pollers__WorkerPoolEndpoints: workerPoolEndpoints
   Pollers__TelemetryTopic: kafkaTopics[0]
   Pollers__StateTableName: pollerStateTableName
@@ -319,6 +424,7 @@ module functionApp 'modules/functionapp.bicep' = {
   // already do, through Kafka__BootstrapServers).
   dependsOn: [
     keyVault
+    privateEndpoints
   ]
   params: {
     name: 'func-${prefix}-${suffix}'
@@ -331,6 +437,8 @@ module functionApp 'modules/functionapp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     appSettings: appSettings
+    virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -364,9 +472,6 @@ output functionAppName string = functionApp.outputs.name
 
 @description('Resource id of the workbook.')
 output workbookId string = workbook.outputs.id
-
-@description('Application Insights connection string (not a secret: it only allows ingestion), as set in APPLICATIONINSIGHTS_CONNECTION_STRING.')
-output appInsightsConnectionString string = monitoring.outputs.connectionString
 
 @description('Kafka bootstrap servers the app uses.')
 output kafkaBootstrapServers string = bootstrapServers

@@ -27,8 +27,10 @@ param eventHubsRetentionInDays = 1
 param ackStrategy = 'all_or_nothing'
 
 param logRetentionInDays = 30
-param appInsightsDisableLocalAuth = false
 param actionGroupId = ''
 param alertsEnabled = false
 param keyVaultSoftDeleteRetentionInDays = 7
+// Dev vaults are torn down and re-created under the same name; purge protection would block that for 7 days.
 param keyVaultPurgeProtection = false
+
+param privateNetworking = false

@@ -26,11 +26,16 @@ param kafkaSaslMechanism = 'PLAIN'
 param kafkaSaslUsername = readEnvironmentVariable('KAFKA_SASL_USERNAME', '')
 param kafkaSaslPassword = readEnvironmentVariable('KAFKA_SASL_PASSWORD', '')
 
+// The MQTT poller's password also comes from the deploying shell into Key Vault.
+param mqttPassword = readEnvironmentVariable('MQTT_PASSWORD', '')
+
 param ackStrategy = 'all_or_nothing'
 
 param logRetentionInDays = 90
-param appInsightsDisableLocalAuth = false
 param actionGroupId = readEnvironmentVariable('ACTION_GROUP_ID', '')
 param alertsEnabled = true
 param keyVaultSoftDeleteRetentionInDays = 90
 param keyVaultPurgeProtection = true
+
+// Storage, Key Vault and the app are reachable only from the virtual network (infra/README.md, Security).
+param privateNetworking = true

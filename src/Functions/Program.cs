@@ -14,6 +14,10 @@ var openTelemetry = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaul
 
 // A local run has no Application Insights resource, and the exporter refuses to start without one; the ledger
 // still records every minute.
+// With APPLICATIONINSIGHTS_AUTHENTICATION_STRING (Bicep sets "ClientId=<identity>;Authorization=AAD", since the
+// Application Insights resource has local auth off) AddTelemetryFunctionsApp has already given the exporter's options a
+// ManagedIdentityCredential for that identity (AzureMonitorExporterOptions.Credential), so it sends with an Entra ID
+// token; a bad value stops start-up naming the setting.
 if (!string.IsNullOrWhiteSpace(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
 {
     openTelemetry.UseAzureMonitorExporter();

@@ -27,9 +27,14 @@ public static class ExportOpenTelemetryBuilderExtensions
         builder.Services.AddSingleton<MetersAdded>();
         builder.Services.AddTelemetryExportCore();
         builder.WithMetrics();
-        // The host's exporter keeps unsent telemetry in our application's folder unless the host chose one itself.
+        // The host's exporter keeps unsent telemetry in our application's folder unless the host chose one itself, and
+        // sends with the managed identity named by APPLICATIONINSIGHTS_AUTHENTICATION_STRING unless it has a credential.
         builder.Services.AddOptions<AzureMonitorExporterOptions>()
-            .Configure<IOptions<ExportOptions>>((exporter, ours) => exporter.StorageDirectory ??= ours.Value.StorageDirectory);
+            .Configure<IOptions<ExportOptions>>((exporter, ours) =>
+            {
+                exporter.StorageDirectory ??= ours.Value.StorageDirectory;
+                exporter.Credential ??= ours.Value.CreateCredential();
+            });
         builder.Services.ConfigureOpenTelemetryMeterProvider((sp, metrics) =>
         {
             var names = sp.GetRequiredService<ExportMeterNames>();

@@ -1,3 +1,4 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -22,7 +23,8 @@ public static class ExportServiceCollectionExtensions
     /// aggregate sink (<see cref="IAggregateSink"/>), an OpenTelemetry MeterProvider with our meters and the service
     /// resource, and, when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, the Azure Monitor metric exporter on a
     /// periodic reader every <c>Export:IntervalSeconds</c>. Without a connection string nothing is sent, a warning says
-    /// so once at start, and processing runs unchanged.
+    /// so once at start, and processing runs unchanged. With <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> the exporter
+    /// sends with the managed identity's Entra ID token.
     /// </summary>
     /// <remarks>In the Functions app use <c>AddOpenTelemetry().UseFunctionsWorkerDefaults().UseAzureMonitorExporter().AddTelemetryExport()</c> instead.</remarks>
     public static IServiceCollection AddTelemetryExport(this IServiceCollection services)
@@ -38,7 +40,9 @@ public static class ExportServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<ExportOptions>>().Value;
             if (options.IsExportEnabled)
             {
-                metrics.AddReader(AzureMonitorMetricReader.Create(options));
+                // The exporter options a host configured (e.g. a proxy transport), with ours applied on top.
+                var exporter = sp.GetRequiredService<IOptions<AzureMonitorExporterOptions>>().Value;
+                metrics.AddReader(AzureMonitorMetricReader.Create(options, exporter));
             }
         });
         return services;
@@ -51,7 +55,10 @@ public static class ExportServiceCollectionExtensions
             .BindConfiguration(ExportOptions.SectionName)
             // Only the standard setting counts, so an Export:ConnectionString key cannot silently send elsewhere.
             .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration[ExportOptions.ConnectionStringKey])
+            {
+                options.ConnectionString = configuration[ExportOptions.ConnectionStringKey];
+                options.AuthenticationString = configuration[ExportOptions.AuthenticationStringKey];
+            })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExportOptions>, ExportOptionsValidator>());
         services.TryAddSingleton(new ExportWiring(OwnsExporter: false));

@@ -49,6 +49,21 @@ public sealed class PollersOptions
     /// </summary>
     public int MqttQuietMs { get; set; } = 300;
 
+    /// <summary>User name the MQTT poller connects with; empty connects anonymously.</summary>
+    public string MqttUsername { get; set; } = "";
+
+    /// <summary>Password of <see cref="MqttUsername"/>. In Azure a Key Vault reference; never logged.</summary>
+    public string MqttPassword { get; set; } = "";
+
+    /// <summary>Connect to the brokers over TLS (MQTT over TLS, usually port 8883).</summary>
+    public bool MqttUseTls { get; set; }
+
+    /// <summary>
+    /// PEM file of the certificate authority (or self-signed certificate) the brokers' TLS certificates must chain to;
+    /// empty trusts the system's store. Only with <see cref="MqttUseTls"/>.
+    /// </summary>
+    public string MqttCaCertificatePath { get; set; } = "";
+
     /// <summary>Worker-pool health endpoints (absolute http/https URLs), comma-separated.</summary>
     public string WorkerPoolEndpoints { get; set; } = "";
 

@@ -27,6 +27,23 @@ internal sealed class PollersOptionsValidator(IConfiguration configuration) : IV
         Positive(options.DeadlineSeconds, nameof(options.DeadlineSeconds));
         Positive(options.MqttQuietMs, nameof(options.MqttQuietMs));
 
+        if (!string.IsNullOrEmpty(options.MqttPassword) && string.IsNullOrEmpty(options.MqttUsername))
+        {
+            failures.Add($"{S}:{nameof(options.MqttPassword)} is set but {S}:{nameof(options.MqttUsername)} is empty.");
+        }
+
+        if (!string.IsNullOrEmpty(options.MqttCaCertificatePath))
+        {
+            if (!options.MqttUseTls)
+            {
+                failures.Add($"{S}:{nameof(options.MqttCaCertificatePath)} is set but {S}:{nameof(options.MqttUseTls)} is false, so it would be ignored.");
+            }
+            else if (!File.Exists(options.MqttCaCertificatePath))
+            {
+                failures.Add($"{S}:{nameof(options.MqttCaCertificatePath)} file '{options.MqttCaCertificatePath}' does not exist.");
+            }
+        }
+
         if (options.DeadlineSeconds > 0 && options.TimeoutSeconds > options.DeadlineSeconds)
         {
             failures.Add($"{S}:{nameof(options.TimeoutSeconds)} ({options.TimeoutSeconds}) must not exceed {S}:{nameof(options.DeadlineSeconds)} ({options.DeadlineSeconds}).");
@@ -76,7 +93,7 @@ internal sealed class PollersOptionsValidator(IConfiguration configuration) : IV
         {
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                failures.Add($"{S}:{nameof(options.WorkerPoolEndpoints)} entry '{endpoint}' is not an absolute http or https URL.");
+                failures.Add($"{S}:{nameof(options.WorkerPoolEndpoints)} entry '{WorkerPools.RedactedUrl.ForText(endpoint)}' is not an absolute http or https URL.");
             }
         }
 

@@ -68,7 +68,9 @@ public static class PollersServiceCollectionExtensions
             "the lag poller reads offsets from Kafka")));
 
         services.TryAddSingleton(new MqttClientFactory());
-        services.TryAddSingleton<SysTopicReader>();
+        services.TryAddSingleton(sp => new SysTopicReader(
+            sp.GetRequiredService<MqttClientFactory>(),
+            MqttConnectionSecurity.From(sp.GetRequiredService<IOptions<PollersOptions>>().Value)));
 
         services.AddHttpClient(WorkerPoolPoller.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("worker-pool", static (builder, context) =>

@@ -57,14 +57,24 @@ internal sealed class ExportHarness : IAsyncDisposable
         IngestionEndpoint? endpoint,
         IDictionary<string, string?>? settings = null,
         TimeProvider? time = null,
-        string? storageDirectory = null) =>
-        Build(endpoint, settings, time, storageDirectory, services => services.AddTelemetryExport());
+        string? storageDirectory = null,
+        Action<IServiceCollection>? configure = null) =>
+        Build(endpoint, settings, time, storageDirectory, services =>
+        {
+            configure?.Invoke(services);
+            services.AddTelemetryExport();
+        });
 
     /// <summary>The Functions wiring: the exporter's own <c>UseAzureMonitorExporter()</c>, then our meters only.</summary>
-    public static ExportHarness Functions(IngestionEndpoint endpoint, string? storageDirectory = null) =>
-        Build(endpoint, null, null, storageDirectory, services => services.AddOpenTelemetry()
+    public static ExportHarness Functions(
+        IngestionEndpoint endpoint,
+        string? storageDirectory = null,
+        IDictionary<string, string?>? settings = null,
+        Action<AzureMonitorExporterOptions>? configureExporter = null) =>
+        Build(endpoint, settings, null, storageDirectory, services => services.AddOpenTelemetry()
             .UseAzureMonitorExporter(o =>
             {
+                configureExporter?.Invoke(o);
                 o.ConnectionString = endpoint.ConnectionString;
                 o.StorageDirectory = storageDirectory ?? NewStorageDirectory();
                 o.EnableLiveMetrics = false;

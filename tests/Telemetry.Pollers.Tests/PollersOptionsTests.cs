@@ -29,12 +29,35 @@ public sealed class PollersOptionsTests
     [InlineData("Pollers:WorkerPoolMaxResponseBytes", "100", "Pollers:WorkerPoolMaxResponseBytes")]
     [InlineData("Pollers:WorkerPoolMaxResponseBytes", "100000000", "Pollers:WorkerPoolMaxResponseBytes")]
     [InlineData("Pollers:StateTableName", "poller-state", "Pollers:StateTableName")]
+    [InlineData("Pollers:MqttPassword", "secret", "Pollers:MqttUsername")]
+    [InlineData("Pollers:MqttCaCertificatePath", "/etc/hostname", "Pollers:MqttUseTls")]
     [InlineData("Pollers:LagConsumerGroups", "g1", "Kafka:BootstrapServers")]
     [InlineData("Pollers:WorkerPoolEndpoints", "http://127.0.0.1:1/health", "Kafka:BootstrapServers")]
     public void A_bad_setting_is_refused_naming_its_key(string key, string value, string named)
     {
         var error = Invalid((key, value));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_worker_pool_url_is_named_without_its_credentials()
+    {
+        var error = Invalid(("Pollers:WorkerPoolEndpoints", "ftp://pool-user:pool-Pa55word@pool.example/health?token=query-T0ken-value"));
+
+        Assert.Contains("Pollers:WorkerPoolEndpoints entry 'ftp://***@pool.example/health?***'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pool-Pa55word", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("query-T0ken-value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://user:pass@pool.example:8443/health?token=abc#part", "https://***@pool.example:8443/health?***")]
+    [InlineData("http://127.0.0.1:8080/health", "http://127.0.0.1:8080/health")]
+    [InlineData("http://pool.example/health?", "http://pool.example/health")]
+    [InlineData("ftp://user:pass@host/x?token=abc", "ftp://***@host/x?***")]
+    [InlineData("user:pass@host/x", "***@host/x")]
+    public void Worker_pool_urls_are_redacted_to_scheme_host_port_and_path(string url, string expected)
+    {
+        Assert.Equal(expected, Telemetry.Pollers.WorkerPools.RedactedUrl.ForText(url));
     }
 
     [Fact]

@@ -1,7 +1,13 @@
 // Optional Kafka endpoint: an Event Hubs namespace (Standard or above, which has the Kafka surface on port 9093),
 // one event hub per telemetry topic plus its '<topic>.dlq' dead-letter hub, and our consumer group on each
 // telemetry hub. Kafka clients authenticate with SASL PLAIN, user '$ConnectionString' and a connection string as
-// password; both go straight into Key Vault so no output or app setting carries the secret.
+// password; the connection strings go straight into Key Vault so no output or app setting carries a secret.
+//
+// Least privilege: no namespace-wide rule. Each hub has its own rule, and a hub-scoped connection string opens that
+// hub only: the telemetry hub's rule has Listen (the trigger and the lag poller) and Send (the pollers publish their
+// readings to the telemetry topic); the dead-letter hub's rule has Send only, and is the DLQ producer's own
+// credential (Kafka:DeadLetterSaslPassword). No rule has Manage, and no credential reads dead letters. The app's
+// credentials are those of the first topic's hubs, so with Event Hubs the app consumes one topic.
 
 @description('Event Hubs namespace name.')
 param namespaceName string
@@ -49,8 +55,23 @@ param keyVaultName string
 @description('Secret name of the SASL user name.')
 param saslUsernameSecretName string
 
-@description('Secret name of the SASL password.')
+@description('Secret name of the SASL password (telemetry hub rule).')
 param saslPasswordSecretName string
+
+@description('Secret name of the dead-letter producer\'s SASL password (dead-letter hub rule).')
+param deadLetterSaslPasswordSecretName string
+
+@description('Resource id of the identity; names the role assignments so they are known before deployment.')
+param identityResourceId string
+
+@description('Principal that reads the secrets (Key Vault Secrets User on each secret).')
+param readerPrincipalId string
+
+@description('Private network mode: no public network access; the app reaches the namespace through a private endpoint.')
+param privateNetworking bool
+
+@description('Log Analytics workspace that receives the namespace\'s logs.')
+param workspaceId string
 
 resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   name: namespaceName
@@ -64,7 +85,9 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   properties: {
     kafkaEnabled: true
     minimumTlsVersion: '1.2'
+    // SAS stays on: Kafka clients sign in with SASL PLAIN and a hub-scoped connection string (see above).
     disableLocalAuth: false
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -97,37 +120,80 @@ resource consumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@
   }
 ]
 
-// Listen for the trigger, Send for the dead-letter producer; no Manage.
-resource appRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {
-  parent: namespace
-  name: 'telemetry-functions'
+resource telemetryRules 'Microsoft.EventHub/namespaces/eventhubs/authorizationRules@2024-01-01' = [
+  for (topic, i) in topics: {
+    parent: telemetryHubs[i]
+    name: 'telemetry-functions'
+    properties: {
+      rights: [
+        'Listen'
+        'Send'
+      ]
+    }
+  }
+]
+
+resource deadLetterRules 'Microsoft.EventHub/namespaces/eventhubs/authorizationRules@2024-01-01' = [
+  for (topic, i) in topics: {
+    parent: deadLetterHubs[i]
+    name: 'telemetry-functions-dlq'
+    properties: {
+      rights: [
+        'Send'
+      ]
+    }
+  }
+]
+
+resource namespaceLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'eventhubs-to-log-analytics'
+  scope: namespace
   properties: {
-    rights: [
-      'Listen'
-      'Send'
+    workspaceId: workspaceId
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
     ]
   }
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
-  name: keyVaultName
-}
-
-resource usernameSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: saslUsernameSecretName
-  properties: {
+module usernameSecret 'secret.bicep' = {
+  name: 'secret-${saslUsernameSecretName}'
+  params: {
+    keyVaultName: keyVaultName
+    name: saslUsernameSecretName
     value: '$ConnectionString'
+    identityResourceId: identityResourceId
+    readerPrincipalId: readerPrincipalId
   }
 }
 
-resource passwordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: saslPasswordSecretName
-  properties: {
-    value: appRule.listKeys().primaryConnectionString
+module passwordSecret 'secret.bicep' = {
+  name: 'secret-${saslPasswordSecretName}'
+  params: {
+    keyVaultName: keyVaultName
+    name: saslPasswordSecretName
+    value: telemetryRules[0].listKeys().primaryConnectionString
+    identityResourceId: identityResourceId
+    readerPrincipalId: readerPrincipalId
   }
 }
+
+module deadLetterPasswordSecret 'secret.bicep' = {
+  name: 'secret-${deadLetterSaslPasswordSecretName}'
+  params: {
+    keyVaultName: keyVaultName
+    name: deadLetterSaslPasswordSecretName
+    value: deadLetterRules[0].listKeys().primaryConnectionString
+    identityResourceId: identityResourceId
+    readerPrincipalId: readerPrincipalId
+  }
+}
+
+@description('Resource id of the namespace (private endpoint target).')
+output id string = namespace.id
 
 @description('Kafka bootstrap address of the namespace.')
 output bootstrapServers string = '${namespace.name}.servicebus.windows.net:9093'

@@ -44,6 +44,12 @@ param maximumInstanceCount int
 @description('App settings (name to value). Built in main.bicep, the single list of settings.')
 param appSettings object
 
+@description('Subnet of the VNet integration; empty for none (public network mode).')
+param virtualNetworkSubnetId string
+
+@description('Log Analytics workspace that receives the app\'s logs.')
+param workspaceId string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -73,9 +79,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    // The app has Kafka and timer triggers only; nothing needs to reach it from the internet in the private mode.
+    publicNetworkAccess: empty(virtualNetworkSubnetId) ? 'Enabled' : 'Disabled'
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      http20Enabled: true
     }
     functionAppConfig: {
       deployment: {
@@ -104,6 +115,37 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
   properties: appSettings
+}
+
+// No user name and password publishing: deployments authenticate with Entra ID (func publish, az functionapp deploy).
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource appLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'app-to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
+  }
 }
 
 @description('Function app name.')

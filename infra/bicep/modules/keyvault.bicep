@@ -1,7 +1,7 @@
 // Key Vault for the Kafka SASL credentials. App settings point at the secrets with @Microsoft.KeyVault(...)
 // references that the platform resolves with the app's user-assigned identity; the values never sit in app settings.
 // With Event Hubs the eventhubs module writes the secrets; with external brokers they come from secure
-// parameters, or an operator sets them afterwards (see infra/README.md).
+// parameters. Each secret comes with the one role that reads it (modules/secret.bicep), scoped to that secret.
 
 @description('Key Vault name (3-24 characters).')
 @minLength(3)
@@ -17,7 +17,7 @@ param tags object
 @description('Resource id of the identity; names the role assignments so they are known before deployment.')
 param identityResourceId string
 
-@description('Principal that reads the secrets (Key Vault Secrets User).')
+@description('Principal that reads the secrets (Key Vault Secrets User on each secret).')
 param readerPrincipalId string
 
 @description('Secret name of the Kafka SASL user name.')
@@ -34,6 +34,13 @@ param saslUsername string
 @secure()
 param saslPassword string
 
+@description('Secret name of the MQTT poller\'s password.')
+param mqttPasswordSecretName string
+
+@description('Password of the MQTT poller; empty creates no secret.')
+@secure()
+param mqttPassword string
+
 @description('Keep deleted secrets and the vault recoverable for this many days.')
 @minValue(7)
 @maxValue(90)
@@ -41,6 +48,12 @@ param softDeleteRetentionInDays int
 
 @description('Block permanent deletion during the retention period (cannot be undone once on).')
 param enablePurgeProtection bool
+
+@description('Private network mode: no public network access; the app reaches the vault through a private endpoint.')
+param privateNetworking bool
+
+@description('Log Analytics workspace that receives the vault\'s audit log.')
+param workspaceId string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -56,38 +69,64 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: softDeleteRetentionInDays
     enablePurgeProtection: enablePurgeProtection ? true : null
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
+    networkAcls: {
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
+      bypass: 'None'
+    }
   }
 }
 
-resource usernameSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(saslUsername)) {
-  parent: vault
-  name: saslUsernameSecretName
-  properties: {
-    value: saslUsername
-  }
-}
-
-resource passwordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(saslPassword)) {
-  parent: vault
-  name: saslPasswordSecretName
-  properties: {
-    value: saslPassword
-  }
-}
-
-// Key Vault Secrets User: needed for the platform to resolve the app settings' Key Vault references.
-var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
-
-resource readerRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, identityResourceId, secretsUserRoleId)
+// Who read or changed which secret, and who was refused: the vault's audit log in the workspace.
+resource auditLog 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
   scope: vault
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
-    principalId: readerPrincipalId
-    principalType: 'ServicePrincipal'
+    workspaceId: workspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
   }
 }
+
+module usernameSecret 'secret.bicep' = if (!empty(saslUsername)) {
+  name: 'secret-${saslUsernameSecretName}'
+  params: {
+    keyVaultName: vault.name
+    name: saslUsernameSecretName
+    value: saslUsername
+    identityResourceId: identityResourceId
+    readerPrincipalId: readerPrincipalId
+  }
+}
+
+module passwordSecret 'secret.bicep' = if (!empty(saslPassword)) {
+  name: 'secret-${saslPasswordSecretName}'
+  params: {
+    keyVaultName: vault.name
+    name: saslPasswordSecretName
+    value: saslPassword
+    identityResourceId: identityResourceId
+    readerPrincipalId: readerPrincipalId
+  }
+}
+
+module mqttPasswordSecret 'secret.bicep' = if (!empty(mqttPassword)) {
+  name: 'secret-${mqttPasswordSecretName}'
+  params: {
+    keyVaultName: vault.name
+    name: mqttPasswordSecretName
+    value: mqttPassword
+    identityResourceId: identityResourceId
+    readerPrincipalId: readerPrincipalId
+  }
+}
+
+@description('Resource id of the vault (private endpoint target).')
+output id string = vault.id
 
 @description('Key Vault name, used in @Microsoft.KeyVault(VaultName=...) references.')
 output name string = vault.name

@@ -24,9 +24,6 @@ param identityResourceId string
 @description('Principal that publishes telemetry with Entra ID (Monitoring Metrics Publisher).')
 param publisherPrincipalId string
 
-@description('Turn off instrumentation-key ingestion so only Entra ID authenticated telemetry is accepted.')
-param disableLocalAuth bool
-
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: workspaceName
   location: location
@@ -38,6 +35,8 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
     retentionInDays: retentionInDays
     features: {
       enableLogAccessUsingOnlyResourcePermissions: true
+      // Queries and ingestion with Entra ID only: no workspace shared keys.
+      disableLocalAuth: true
     }
   }
 }
@@ -51,7 +50,9 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
     IngestionMode: 'LogAnalytics'
-    DisableLocalAuth: disableLocalAuth
+    // Instrumentation-key ingestion is off: the connection string alone sends nothing; telemetry must carry an Entra ID
+    // token of an identity holding Monitoring Metrics Publisher (below).
+    DisableLocalAuth: true
   }
 }
 

@@ -33,6 +33,19 @@ param identityResourceId string
 @description('Principal that reads and writes blobs and tables.')
 param principalId string
 
+@description('Private network mode: no public network access; the app reaches blobs and tables through private endpoints.')
+param privateNetworking bool
+
+@description('Log Analytics workspace that receives the blob and table services\' logs.')
+param workspaceId string
+
+// The Functions host keeps its locks, timer schedule status and function keys in these containers of
+// AzureWebJobsStorage; created here so the host's role can be scoped to them instead of the account.
+var hostContainerNames = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+]
+
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -48,7 +61,11 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
+    networkAcls: {
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
+      bypass: 'None'
+    }
   }
 }
 
@@ -65,6 +82,16 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for containerName in hostContainerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: account
   name: 'default'
@@ -77,10 +104,44 @@ resource ledgerTables 'Microsoft.Storage/storageAccounts/tableServices/tables@20
   }
 ]
 
-// Storage Table Data Contributor: the ledger reads and writes its tables with the app's identity.
+// Reads, writes and deletes of blobs and tables (who, what, and refused requests) go to the workspace.
+resource blobLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'blob-to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource tableLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'table-to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+  }
+}
+
+// Storage Table Data Contributor: the ledger and the pollers read and write their tables (and the host its
+// diagnostic events) with the app's identity; table-level scopes would not cover the host's own tables.
 var tableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160ff3c'
-// Storage Blob Data Owner: the host's AzureWebJobsStorage (leases, keys) and the Flex deployment container.
+// Storage Blob Data Owner on the host's two containers only: what the Functions documentation asks for host storage
+// (AzureWebJobsStorage) with an identity, scoped to the containers the host uses instead of the whole account.
 var blobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+// Storage Blob Data Contributor on the deployment container only: Flex Consumption reads the package from it and a
+// publish writes it there; nothing else in the account.
+var blobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 
 resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(account.id, identityResourceId, tableDataContributorRoleId)
@@ -92,15 +153,30 @@ resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(account.id, identityResourceId, blobDataOwnerRoleId)
-  scope: account
+resource hostBlobRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (containerName, i) in hostContainerNames: {
+    name: guid(hostContainers[i].id, identityResourceId, blobDataOwnerRoleId)
+    scope: hostContainers[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataOwnerRoleId)
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource deploymentBlobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(deploymentContainer.id, identityResourceId, blobDataContributorRoleId)
+  scope: deploymentContainer
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataOwnerRoleId)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributorRoleId)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
 }
+
+@description('Resource id of the account (private endpoint target).')
+output id string = account.id
 
 @description('Storage account name.')
 output name string = account.name

@@ -14,6 +14,13 @@ public sealed class ExportOptions
     /// <summary>The configuration key (and environment variable) that holds the Application Insights connection string.</summary>
     public const string ConnectionStringKey = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
+    /// <summary>
+    /// The configuration key (and environment variable) that selects Entra ID authentication: <c>Authorization=AAD</c>
+    /// (system-assigned identity) or <c>Authorization=AAD;ClientId=&lt;guid&gt;</c> (user-assigned). The App Service
+    /// convention, so the Functions host and our exporter use the same identity.
+    /// </summary>
+    public const string AuthenticationStringKey = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+
     /// <summary>How often the metric reader collects and sends, in seconds.</summary>
     public int IntervalSeconds { get; set; } = 60;
 
@@ -56,6 +63,15 @@ public sealed class ExportOptions
     public string? ConnectionString { get; set; }
 
     public bool IsExportEnabled => !string.IsNullOrWhiteSpace(ConnectionString);
+
+    /// <summary>Filled from <see cref="AuthenticationStringKey"/>, never from the <c>Export</c> section; empty sends with the connection string's key.</summary>
+    public string? AuthenticationString { get; set; }
+
+    /// <summary>The token credential the exporter sends with, or null when <see cref="AuthenticationString"/> is empty.</summary>
+    internal Azure.Core.TokenCredential? CreateCredential() =>
+        !string.IsNullOrWhiteSpace(AuthenticationString) && IngestionAuthentication.TryParse(AuthenticationString, out var parsed, out _)
+            ? parsed!.CreateCredential()
+            : null;
 
     internal static string DefaultStorageDirectory()
     {

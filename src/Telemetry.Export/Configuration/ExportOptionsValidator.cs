@@ -56,6 +56,12 @@ internal sealed class ExportOptionsValidator : IValidateOptions<ExportOptions>
             failures.Add($"{ExportOptions.ConnectionStringKey} {error}.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.AuthenticationString)
+            && !IngestionAuthentication.TryParse(options.AuthenticationString, out _, out var authenticationError))
+        {
+            failures.Add($"{ExportOptions.AuthenticationStringKey} {authenticationError}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -14,15 +14,17 @@ internal static class AzureMonitorMetricReader
     /// <summary>Upper bound of one send; a hung endpoint then delays only the reader's own thread, and only this long.</summary>
     internal static readonly TimeSpan NetworkTimeout = TimeSpan.FromSeconds(30);
 
-    public static MetricReader Create(ExportOptions options)
+    /// <param name="options">Our settings: connection string, interval, offline storage.</param>
+    /// <param name="exporterOptions">The exporter options the host configured (its transport, its credential); ours are set on them.</param>
+    public static MetricReader Create(ExportOptions options, AzureMonitorExporterOptions? exporterOptions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var exporterOptions = new AzureMonitorExporterOptions
-        {
-            ConnectionString = options.ConnectionString,
-            StorageDirectory = options.StorageDirectory,
-            EnableLiveMetrics = false,
-        };
+        exporterOptions ??= new AzureMonitorExporterOptions();
+        exporterOptions.ConnectionString = options.ConnectionString;
+        exporterOptions.StorageDirectory = options.StorageDirectory;
+        exporterOptions.EnableLiveMetrics = false;
+        // Entra ID: the Application Insights resource may refuse instrumentation-key-only telemetry (local auth off).
+        exporterOptions.Credential ??= options.CreateCredential();
         exporterOptions.Retry.NetworkTimeout = NetworkTimeout;
 
         var intervalMs = options.IntervalSeconds * 1000;

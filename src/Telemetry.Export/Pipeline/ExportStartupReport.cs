@@ -33,9 +33,13 @@ internal sealed class ExportStartupReport(IOptions<ExportOptions> options, Expor
         else
         {
             var endpoint = IngestionConnectionString.TryParse(o.ConnectionString, out var parsed, out _) ? parsed!.EndpointForLog : "(invalid)";
+            var authentication = IngestionAuthentication.TryParse(o.AuthenticationString, out var identity, out _)
+                ? "Entra ID, " + identity!.IdentityForLog
+                : "instrumentation key only";
             logger.LogInformation(
-                "Azure Monitor export on: {Endpoint} every {IntervalSeconds} s as {ServiceName} ({CloudRoleInstance}); offline storage {StorageDirectory}.",
+                "Azure Monitor export on: {Endpoint} ({Authentication}) every {IntervalSeconds} s as {ServiceName} ({CloudRoleInstance}); offline storage {StorageDirectory}.",
                 endpoint,
+                authentication,
                 o.IntervalSeconds,
                 o.ServiceName,
                 o.CloudRoleInstance,

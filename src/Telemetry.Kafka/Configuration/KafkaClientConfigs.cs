@@ -33,8 +33,9 @@ internal static class KafkaClientConfigs
         return config;
     }
 
-    public static ProducerConfig DeadLetterProducer(KafkaOptions options, string bootstrapServers) =>
-        new(Common(options, bootstrapServers))
+    public static ProducerConfig DeadLetterProducer(KafkaOptions options, string bootstrapServers)
+    {
+        var config = new ProducerConfig(Common(options, bootstrapServers))
         {
             ClientId = options.ClientId + "-dlq",
             // Idempotence: a retried DLQ write never duplicates or reorders dead letters.
@@ -45,6 +46,23 @@ internal static class KafkaClientConfigs
             MessageMaxBytes = 16 * 1024 * 1024,
             LingerMs = 5,
         };
+
+        // The dead-letter topic may have its own, narrower credential (Event Hubs: Send on the dead-letter hub only).
+        if (config.SaslMechanism is not null)
+        {
+            if (!string.IsNullOrEmpty(options.DeadLetterSaslUsername))
+            {
+                config.SaslUsername = options.DeadLetterSaslUsername;
+            }
+
+            if (!string.IsNullOrEmpty(options.DeadLetterSaslPassword))
+            {
+                config.SaslPassword = options.DeadLetterSaslPassword;
+            }
+        }
+
+        return config;
+    }
 
     public static ProducerConfig Producer(KafkaOptions options, string bootstrapServers, string clientIdSuffix) =>
         new(Common(options, bootstrapServers))

@@ -54,6 +54,15 @@ public sealed class KafkaOptions
 
     public string SaslPassword { get; set; } = string.Empty;
 
+    /// <summary>
+    /// SASL user name of the dead-letter producer; empty uses <see cref="SaslUsername"/>. With Event Hubs the dead-letter
+    /// hub has its own Send-only rule, so the producer signs in with a credential that opens that hub and nothing else.
+    /// </summary>
+    public string DeadLetterSaslUsername { get; set; } = string.Empty;
+
+    /// <summary>SASL password of the dead-letter producer; empty uses <see cref="SaslPassword"/>. Never logged.</summary>
+    public string DeadLetterSaslPassword { get; set; } = string.Empty;
+
     /// <summary>CA bundle file for TLS; empty uses the system's store.</summary>
     public string SslCaLocation { get; set; } = string.Empty;
 

@@ -66,6 +66,10 @@ internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
                 }
             }
         }
+        else if (!string.IsNullOrEmpty(options.DeadLetterSaslUsername) || !string.IsNullOrEmpty(options.DeadLetterSaslPassword))
+        {
+            errors.Add($"{S}:DeadLetterSaslUsername and {S}:DeadLetterSaslPassword are set but {S}:SecurityProtocol is not sasl_plaintext or sasl_ssl, so they would be ignored.");
+        }
         else if (!string.IsNullOrEmpty(options.SaslMechanism) || !string.IsNullOrEmpty(options.SaslUsername))
         {
             errors.Add($"{S}:SaslMechanism/SaslUsername are set but {S}:SecurityProtocol is not sasl_plaintext or sasl_ssl, so they would be ignored.");

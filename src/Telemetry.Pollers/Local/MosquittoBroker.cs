@@ -8,7 +8,8 @@ namespace Telemetry.Pollers.Local;
 /// generated configuration with <c>sys_interval 1</c> so <c>$SYS/broker/#</c> refreshes every second. Stopped by PID.
 /// The broker <c>demo</c> polls, and the MQTT poller tests' stand-in.
 /// <see cref="Kill"/> and <see cref="StartAsync"/> take it down and bring it back on the same port, for outage tests.
-/// Fails loudly when mosquitto is missing or does not start.
+/// Fails loudly when mosquitto is missing or does not start. With <see cref="MosquittoSecurity"/> it refuses anonymous
+/// clients (a password file made with <c>mosquitto_passwd</c>) and/or speaks TLS with the given certificate.
 /// </summary>
 public sealed class MosquittoBroker : IAsyncDisposable
 {
@@ -17,16 +18,38 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
     private Process? _process;
 
-    private MosquittoBroker(int port)
+    private MosquittoBroker(int port, MosquittoSecurity? security)
     {
         Port = port;
         _directory = Path.Combine(Path.GetTempPath(), "mosquitto-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         _configPath = Path.Combine(_directory, "mosquitto.conf");
+        var listener = new List<string> { $"listener {port} 127.0.0.1" };
+        if (security?.CertificatePem is { } certificate && security.PrivateKeyPem is { } key)
+        {
+            var certificatePath = Path.Combine(_directory, "server.crt");
+            var keyPath = Path.Combine(_directory, "server.key");
+            File.WriteAllText(certificatePath, certificate);
+            File.WriteAllText(keyPath, key);
+            listener.Add($"certfile {certificatePath}");
+            listener.Add($"keyfile {keyPath}");
+        }
+
+        if (security?.Username is { } username)
+        {
+            var passwordFile = Path.Combine(_directory, "passwords");
+            WritePasswordFile(passwordFile, username, security.Password ?? string.Empty);
+            listener.Add("allow_anonymous false");
+            listener.Add($"password_file {passwordFile}");
+        }
+        else
+        {
+            listener.Add("allow_anonymous true");
+        }
+
         File.WriteAllLines(_configPath,
         [
-            $"listener {port} 127.0.0.1",
-            "allow_anonymous true",
+            .. listener,
             "sys_interval 1",
             "persistence false",
             "log_dest stderr",
@@ -44,9 +67,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
-    public static async Task<MosquittoBroker> StartNewAsync(CancellationToken cancellationToken = default)
+    public static Task<MosquittoBroker> StartNewAsync(CancellationToken cancellationToken = default) =>
+        StartNewAsync(null, cancellationToken);
+
+    public static async Task<MosquittoBroker> StartNewAsync(MosquittoSecurity? security, CancellationToken cancellationToken = default)
     {
-        var broker = new MosquittoBroker(LoopbackPort.Free());
+        var broker = new MosquittoBroker(LoopbackPort.Free(), security);
         try
         {
             await broker.StartAsync(cancellationToken);
@@ -155,6 +181,26 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     private string Log() => _log.IsEmpty ? "(no output)" : string.Join(" | ", _log);
+
+    private static void WritePasswordFile(string path, string username, string password)
+    {
+        // mosquitto_passwd hashes the password the way the broker expects; -b takes it from the command line.
+        var tool = Path.Combine(Path.GetDirectoryName(FindExecutable())!, "..", "bin", "mosquitto_passwd");
+        var start = new ProcessStartInfo(File.Exists(tool) ? tool : "mosquitto_passwd")
+        {
+            ArgumentList = { "-c", "-b", path, username, password },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start mosquitto_passwd.");
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0 || !File.Exists(path))
+        {
+            throw new InvalidOperationException($"mosquitto_passwd failed ({process.ExitCode}): {error}");
+        }
+    }
 
     private static string FindExecutable()
     {

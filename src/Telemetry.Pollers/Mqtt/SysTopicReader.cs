@@ -9,7 +9,7 @@ namespace Telemetry.Pollers.Mqtt;
 /// after the subscription, until no new topic arrived for a quiet period. A connection per poll keeps runs independent
 /// (a Functions instance may not live until the next one) and makes health mean "a poll could connect now".
 /// </summary>
-internal sealed class SysTopicReader(MqttClientFactory factory)
+internal sealed class SysTopicReader(MqttClientFactory factory, MqttConnectionSecurity security)
 {
     public const string SysFilter = "$SYS/broker/#";
 
@@ -26,11 +26,11 @@ internal sealed class SysTopicReader(MqttClientFactory factory)
             return Task.CompletedTask;
         };
 
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
-            .WithClientId(clientId)
-            .WithCleanSession()
-            .WithTimeout(timeout)
+        var options = security.Apply(new MqttClientOptionsBuilder()
+                .WithTcpServer(broker.Host, broker.Port)
+                .WithClientId(clientId)
+                .WithCleanSession()
+                .WithTimeout(timeout))
             .Build();
 
         await client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);

@@ -166,5 +166,6 @@ internal static class WorkerPoolObservation
 
     private static Dictionary<string, double> Count() => new(StringComparer.Ordinal) { ["count"] = 1 };
 
-    private static string Source(Uri endpoint) => "worker-pool-poller:" + endpoint.GetLeftPart(UriPartial.Path);
+    // Scheme, host, port and path only: the URL's user info and query may hold credentials.
+    private static string Source(Uri endpoint) => "worker-pool-poller:" + RedactedUrl.For(new UriBuilder(endpoint) { UserName = string.Empty, Password = string.Empty, Query = string.Empty, Fragment = string.Empty }.Uri);
 }

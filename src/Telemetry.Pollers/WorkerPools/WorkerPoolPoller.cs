@@ -70,10 +70,13 @@ public sealed class WorkerPoolPoller : IPoller
 
     private async Task<string?> PollEndpointAsync(Uri endpoint, CancellationToken cancellationToken)
     {
-        var target = endpoint.ToString();
+        // The state row stays keyed by the URL as configured (it lives in our storage); everything logged or returned
+        // uses the redacted form, since user info and query strings of these URLs often carry credentials.
+        var stateKey = endpoint.ToString();
+        var target = RedactedUrl.For(endpoint);
         try
         {
-            var previous = await _stateStore.GetAsync(PollerName, target, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
+            var previous = await _stateStore.GetAsync(PollerName, stateKey, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
             var (health, reason) = await FetchAsync(endpoint, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
 
@@ -83,7 +86,7 @@ public sealed class WorkerPoolPoller : IPoller
             WriteGauges(state.Pool, health, previous);
 
             await _publisher.PublishAsync(state.Pool, events, cancellationToken).ConfigureAwait(false);
-            await _stateStore.SetAsync(PollerName, target, state, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
+            await _stateStore.SetAsync(PollerName, stateKey, state, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
 
             if (reason is not null)
             {

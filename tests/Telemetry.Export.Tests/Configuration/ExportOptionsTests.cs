@@ -33,6 +33,42 @@ public sealed class ExportOptionsTests
     }
 
     [Theory]
+    [InlineData("Authorization=AAD")]
+    [InlineData("Authorization=AAD;ClientId=11111111-2222-3333-4444-555555555555")]
+    [InlineData("ClientId=11111111-2222-3333-4444-555555555555; Authorization=aad")]
+    public void The_authentication_string_comes_from_the_standard_setting_and_gives_the_exporter_a_managed_identity(string value)
+    {
+        var options = Resolve(new Dictionary<string, string?> { [ExportOptions.AuthenticationStringKey] = value });
+
+        Assert.Equal(value, options.AuthenticationString);
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(options.CreateCredential());
+    }
+
+    [Fact]
+    public void Without_the_authentication_string_the_exporter_has_no_credential()
+    {
+        Assert.Null(Resolve(new Dictionary<string, string?>()).CreateCredential());
+    }
+
+    [Theory]
+    [InlineData("Authorization=Key")]
+    [InlineData("ClientId=11111111-2222-3333-4444-555555555555")]
+    [InlineData("Authorization=AAD;ClientId=not-a-guid")]
+    [InlineData("Authorization=AAD;Secret=hunter2")]
+    public void A_bad_authentication_string_stops_start_naming_the_setting(string value)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ExportOptions.AuthenticationStringKey] = value }).Build());
+        services.AddTelemetryExport();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ExportOptions>>().Value);
+
+        Assert.Contains(ExportOptions.AuthenticationStringKey, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Export:IntervalSeconds", "0", "Export:IntervalSeconds")]
     [InlineData("Export:IntervalSeconds", "3601", "Export:IntervalSeconds")]
     [InlineData("Export:StorageDirectory", "relative/folder", "Export:StorageDirectory")]

@@ -22,6 +22,7 @@ internal sealed class IngestionEndpoint : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _accepted = new();
     private readonly ConcurrentDictionary<int, int> _answers = new();
+    private readonly ConcurrentQueue<string> _authorizations = new();
     private volatile IngestionMode _mode = IngestionMode.Accept;
     private TaskCompletionSource _release = NewGate();
     private TaskCompletionSource _blockedRequestArrived = NewGate();
@@ -37,16 +38,29 @@ internal sealed class IngestionEndpoint : IAsyncDisposable
 
     public IReadOnlyList<string> AcceptedLines => [.. _accepted];
 
+    /// <summary>The <c>Authorization</c> header of each track request, empty when it had none.</summary>
+    public IReadOnlyList<string> Authorizations => [.. _authorizations];
+
     public IReadOnlyList<CapturedMetric> Metrics => [.. _accepted.SelectMany(CapturedMetric.FromLine)];
 
     /// <summary>Completes when a request is being held in <see cref="IngestionMode.Block"/>.</summary>
     public Task BlockedRequestArrived => _blockedRequestArrived.Task;
 
-    public static async Task<IngestionEndpoint> StartAsync()
+    /// <summary>Starts on http, or on https with <paramref name="certificate"/> (bearer tokens go over TLS only).</summary>
+    public static async Task<IngestionEndpoint> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
         var app = builder.Build();
         var endpoint = new IngestionEndpoint(app);
         app.MapPost("/v2.1/track", endpoint.TrackAsync);
@@ -107,6 +121,7 @@ internal sealed class IngestionEndpoint : IAsyncDisposable
     private async Task TrackAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
+        _authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
         var lines = await ReadLinesAsync(context.Request);
         var mode = _mode;
         if (mode == IngestionMode.Block)

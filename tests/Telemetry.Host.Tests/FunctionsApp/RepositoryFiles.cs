@@ -17,12 +17,14 @@ internal static partial class RepositoryFiles
         "AzureWebJobsStorage",
         "FUNCTIONS_WORKER_RUNTIME",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     };
 
     /// <summary>Options properties deliberately not bound from their own section, with where their value comes from.</summary>
     public static readonly IReadOnlyDictionary<string, string> NotFromTheirSection = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["Export:ConnectionString"] = "filled from APPLICATIONINSIGHTS_CONNECTION_STRING only, so no Export key can send elsewhere",
+        ["Export:AuthenticationString"] = "filled from APPLICATIONINSIGHTS_AUTHENTICATION_STRING only, the App Service convention the Functions host reads too",
     };
 
     public static IReadOnlyDictionary<string, string> SampleSettings()

@@ -31,7 +31,7 @@ internal static class BicepCli
         }
 
         // The parameter files read these; tests must not see a developer's real credentials or brokers.
-        foreach (var name in (string[])["KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD", "ACTION_GROUP_ID"])
+        foreach (var name in (string[])["KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD", "MQTT_PASSWORD", "ACTION_GROUP_ID"])
         {
             start.Environment.Remove(name);
         }

@@ -18,7 +18,7 @@ public sealed partial class AppSettingsConsistencyTests(CompiledTemplates compil
         ["AzureWebJobsStorage__clientId"] = "host storage through the user-assigned identity",
         ["AZURE_CLIENT_ID"] = "DefaultAzureCredential picks the user-assigned identity",
         ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "the standard Application Insights setting (brief)",
-        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "host telemetry with Entra ID",
+        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "host and exporter telemetry with Entra ID (ExportOptions.AuthenticationString)",
     };
 
     /// <summary>Keys whose defaults cannot work in Azure, so the deployment must set them.</summary>

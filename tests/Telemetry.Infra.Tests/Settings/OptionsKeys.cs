@@ -19,6 +19,8 @@ internal static class OptionsKeys
     {
         [$"{Telemetry.Export.Configuration.ExportOptions.SectionName}:{nameof(Telemetry.Export.Configuration.ExportOptions.ConnectionString)}"] =
             Telemetry.Export.Configuration.ExportOptions.ConnectionStringKey,
+        [$"{Telemetry.Export.Configuration.ExportOptions.SectionName}:{nameof(Telemetry.Export.Configuration.ExportOptions.AuthenticationString)}"] =
+            Telemetry.Export.Configuration.ExportOptions.AuthenticationStringKey,
     };
 
     public static IReadOnlyList<OptionsClass> All => Classes.Value;

@@ -31,4 +31,48 @@ public sealed class KafkaClientConfigsTests
         Assert.Contains(result.Failures!, f => f.Contains("Kafka:FetchQueueBackoffMs", StringComparison.Ordinal));
         Assert.True(new KafkaOptionsValidator().Validate(null, Valid()).Succeeded, "the same options with the default backoff are valid");
     }
+
+    [Fact]
+    public void The_dead_letter_producer_signs_in_with_its_own_credential_and_the_consumer_with_the_main_one()
+    {
+        var options = Valid();
+        options.SecurityProtocol = "sasl_ssl";
+        options.SaslMechanism = "PLAIN";
+        options.SaslUsername = "$ConnectionString";
+        options.SaslPassword = "Endpoint=sb://ns/;SharedAccessKeyName=telemetry-functions;EntityPath=telemetry";
+        options.DeadLetterSaslPassword = "Endpoint=sb://ns/;SharedAccessKeyName=telemetry-functions-dlq;EntityPath=telemetry.dlq";
+
+        var producer = KafkaClientConfigs.DeadLetterProducer(options, options.BootstrapServers);
+        var consumer = KafkaClientConfigs.Consumer(options, options.BootstrapServers);
+
+        Assert.Equal(options.DeadLetterSaslPassword, producer.SaslPassword);
+        Assert.Equal("$ConnectionString", producer.SaslUsername);
+        Assert.Equal(options.SaslPassword, consumer.SaslPassword);
+        Assert.True(new KafkaOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void Without_a_dead_letter_credential_the_producer_uses_the_main_one()
+    {
+        var options = Valid();
+        options.SecurityProtocol = "sasl_ssl";
+        options.SaslMechanism = "PLAIN";
+        options.SaslUsername = "api-key";
+        options.SaslPassword = "api-secret";
+
+        Assert.Equal("api-secret", KafkaClientConfigs.DeadLetterProducer(options, options.BootstrapServers).SaslPassword);
+    }
+
+    [Fact]
+    public void A_dead_letter_credential_without_sasl_fails_validation_naming_the_setting()
+    {
+        var options = Valid();
+        options.DeadLetterSaslPassword = "secret";
+
+        var result = new KafkaOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.Contains("Kafka:DeadLetterSaslPassword", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Failures!, f => f.Contains("secret", StringComparison.Ordinal) && !f.Contains("Sasl", StringComparison.Ordinal));
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Ledger.Queries;
@@ -23,7 +24,7 @@ internal sealed class PollerHost : IAsyncDisposable
 
     public IPoller Poller(string name) => Services.GetRequiredKeyedService<IPoller>(name);
 
-    public static PollerHost Create(AzuriteFixture azurite, IDictionary<string, string?> settings, ITelemetryPublisher? publisher = null, string? tablePrefix = null, TimeProvider? time = null)
+    public static PollerHost Create(AzuriteFixture azurite, IDictionary<string, string?> settings, ITelemetryPublisher? publisher = null, string? tablePrefix = null, TimeProvider? time = null, ILoggerProvider? logs = null)
     {
         var all = new Dictionary<string, string?>(settings)
         {
@@ -34,7 +35,14 @@ internal sealed class PollerHost : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
+        services.AddLogging(builder =>
+        {
+            builder.SetMinimumLevel(LogLevel.Debug);
+            if (logs is not null)
+            {
+                builder.AddProvider(logs);
+            }
+        });
         if (publisher is not null)
         {
             services.AddSingleton(publisher);

@@ -23,6 +23,28 @@ public sealed class WorkerPoolPollerTests(AzuriteFixture azurite, MockKafkaClust
     private static KeyValuePair<string, object?> Pool(string name) => new(PollerMetricNames.PoolAttribute, name);
 
     [Fact]
+    public async Task A_failed_poll_logs_and_reports_the_endpoint_without_its_user_info_or_query()
+    {
+        await using var endpoint = await PoolEndpoint.StartAsync();
+        endpoint.Respond = context => { context.Response.StatusCode = 503; return Task.CompletedTask; };
+        var secretUrl = new UriBuilder(endpoint.Url) { UserName = "pool-user", Password = "pool-Pa55word", Query = "token=query-T0ken-value" }.Uri;
+        var logs = new CapturingLoggerProvider();
+        await using var host = PollerHost.Create(azurite, Settings(secretUrl), new RecordingPublisher(), logs: logs);
+
+        var result = await host.Poller(PollerNames.WorkerPool).PollAsync(CancellationToken.None);
+
+        var failure = Assert.Single(result.Failures);
+        Assert.Contains($"http://***@{endpoint.Url.Authority}{endpoint.Url.AbsolutePath}?***", failure, StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, l => l.Contains("***@", StringComparison.Ordinal));
+        foreach (var text in logs.Lines.Append(failure))
+        {
+            Assert.DoesNotContain("pool-Pa55word", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("pool-user", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("query-T0ken-value", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Healthy_pool_gives_gauges_and_a_baseline_then_recycled_and_started_workers_from_the_next_poll()
     {
         await using var endpoint = await PoolEndpoint.StartAsync();
