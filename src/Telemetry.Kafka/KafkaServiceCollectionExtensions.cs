@@ -27,6 +27,7 @@ public static class KafkaServiceCollectionExtensions
         services.TryAddSingleton<IRecordHandler>(DecodingRecordHandler.Instance);
         services.TryAddSingleton<IDeadLetterPublisher, DeadLetterProducer>();
         services.TryAddSingleton<IPartitionBatchProcessor, TelemetryPipeline>();
+        services.TryAddSingleton<ICommittedOffsetReader, GroupCommittedOffsetReader>();
         services.TryAddSingleton<TriggeredBatchProcessor>();
         services.TryAddSingleton<Telemetry.Kafka.Replay.DeadLetterReplayer>();
         return services;
