@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Telemetry.Domain.Acknowledgement;
 using Telemetry.Domain.Diagnostics;
 using Telemetry.Kafka.Configuration;
 using Telemetry.Kafka.Consuming;
@@ -27,7 +28,7 @@ public static class KafkaServiceCollectionExtensions
         services.TryAddSingleton<IRecordHandler>(DecodingRecordHandler.Instance);
         services.TryAddSingleton<IDeadLetterPublisher, DeadLetterProducer>();
         services.TryAddSingleton<IPartitionBatchProcessor, TelemetryPipeline>();
-        services.TryAddSingleton<ICommittedOffsetReader, GroupCommittedOffsetReader>();
+        services.TryAddSingleton<IFinalisedOffsets, GroupCommittedOffsets>();
         services.TryAddSingleton<TriggeredBatchProcessor>();
         services.TryAddSingleton<Telemetry.Kafka.Replay.DeadLetterReplayer>();
         return services;

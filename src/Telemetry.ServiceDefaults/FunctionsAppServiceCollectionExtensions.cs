@@ -33,6 +33,9 @@ public static class FunctionsAppServiceCollectionExtensions
             services.AddTelemetryLedger();
         }
 
+        // Two instances can run the same records when a partition moves mid-retry; the ledger records what is finalised.
+        services.AddLedgerFinalisedOffsets();
+
         services.AddTelemetryPollers();
 
         // Meters, views and the aggregate sink only: the host adds the one Azure Monitor exporter.

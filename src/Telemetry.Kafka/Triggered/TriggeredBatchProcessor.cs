@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemetry.Domain.Acknowledgement;
@@ -22,11 +21,12 @@ namespace Telemetry.Kafka.Triggered;
 /// watermarks make the counted prefix harmless when the batch comes back.
 /// </summary>
 /// <remarks>
-/// Records below the group's committed offset (<see cref="ICommittedOffsetReader"/>) are skipped: another execution
-/// finalised them. That happens when this instance's consumer left the group in the middle of a retry (the
-/// extension's poll thread waits while a batch is retried in place; see docs/functions-local.md, host.json) and the
-/// partition's new owner finished the batch before this retry ran: without the check, this retry would write the
-/// batch's dead letters a second time. The ledger would not count twice either way.
+/// Records at or below the partition's finalised offset (<see cref="IFinalisedOffsets"/>) are skipped, and the
+/// offset is raised once a batch's dead letters and ledger rows are written. Two executions of the same records
+/// happen when an instance's consumer left the group in the middle of a retry (the extension's poll thread waits
+/// while a batch is retried in place; see docs/functions-local.md, host.json) and the partition's new owner runs
+/// the batch too: whichever finishes second would otherwise write the batch's dead letters a second time. The
+/// ledger would not count twice either way.
 /// </remarks>
 public sealed class TriggeredBatchProcessor
 {
@@ -35,7 +35,7 @@ public sealed class TriggeredBatchProcessor
     private readonly IReadOnlyList<IAggregateSink> sinks;
     private readonly IDeadLetterPublisher deadLetters;
     private readonly IRecordHandler handler;
-    private readonly ICommittedOffsetReader committedOffsets;
+    private readonly IFinalisedOffsets finalisedOffsets;
     private readonly OwnTelemetry telemetry;
     private readonly ILogger<TriggeredBatchProcessor> logger;
     private readonly AckStrategy strategy;
@@ -47,7 +47,7 @@ public sealed class TriggeredBatchProcessor
         IEnumerable<IAggregateSink> sinks,
         IDeadLetterPublisher deadLetters,
         IRecordHandler handler,
-        ICommittedOffsetReader committedOffsets,
+        IFinalisedOffsets finalisedOffsets,
         OwnTelemetry telemetry,
         ILogger<TriggeredBatchProcessor> logger)
     {
@@ -58,7 +58,7 @@ public sealed class TriggeredBatchProcessor
         this.sinks = [.. sinks];
         this.deadLetters = deadLetters;
         this.handler = handler;
-        this.committedOffsets = committedOffsets;
+        this.finalisedOffsets = finalisedOffsets;
         this.telemetry = telemetry;
         this.logger = logger;
         this.strategy = PipelineSettings.Strategy(this.options);
@@ -77,10 +77,10 @@ public sealed class TriggeredBatchProcessor
         ArgumentOutOfRangeException.ThrowIfNegative(attempt);
         var plans = new List<TriggeredBatchPlan>();
         var slices = PartitionBatches.Split(records, records);
-        var committed = await this.committedOffsets.ReadAsync([.. slices.Select(slice => new TopicPartition(slice.Topic, slice.Partition))], ct).ConfigureAwait(false);
+        var finalised = await this.finalisedOffsets.ReadAsync([.. slices.Select(slice => (slice.Topic, slice.Partition))], ct).ConfigureAwait(false);
         foreach (var slice in slices)
         {
-            long? finalisedThrough = committed.TryGetValue(new TopicPartition(slice.Topic, slice.Partition), out var next) ? next - 1 : null;
+            long? finalisedThrough = finalised.TryGetValue((slice.Topic, slice.Partition), out var through) ? through : null;
             plans.Add(await this.ProcessPartitionAsync(slice.Topic, slice.Partition, slice.Records, attempt, finalisedThrough, ct).ConfigureAwait(false));
         }
 
@@ -111,7 +111,7 @@ public sealed class TriggeredBatchProcessor
 
         if (finalisedThrough >= records[0].Offset)
         {
-            this.logger.LogInformation("Trigger batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset}: the group has committed through {FinalisedThrough}, so those records were finalised by another execution and are skipped", topic, partition, records[0].Offset, records[^1].Offset, finalisedThrough);
+            this.logger.LogInformation("Trigger batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset}: offsets through {FinalisedThrough} were finalised by another execution and are skipped", topic, partition, records[0].Offset, records[^1].Offset, finalisedThrough);
         }
 
         var plan = TriggeredBatchPlan.Decide(this.strategy, this.policy, records, outcomes, new TriggerAttempt(attempt, -1), finalisedThrough);
@@ -142,6 +142,8 @@ public sealed class TriggeredBatchProcessor
                 {
                     await sink.WriteAsync(aggregates, ct).ConfigureAwait(false);
                 }
+
+                await this.finalisedOffsets.RaiseAsync(topic, partition, through, ct).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

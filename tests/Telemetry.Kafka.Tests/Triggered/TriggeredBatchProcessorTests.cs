@@ -102,7 +102,7 @@ public sealed class TriggeredBatchProcessorTests(MockKafkaCluster cluster)
     private async Task ProcessAsTriggerAsync(KafkaOptions options, RecordingSink sink, string topic)
     {
         using var dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance);
-        using var committed = new GroupCommittedOffsetReader(Options.Create(options));
+        using var committed = new GroupCommittedOffsets(Options.Create(options));
         var processor = new TriggeredBatchProcessor(
             Options.Create(options),
             Options.Create(new IngestionOptions()),
