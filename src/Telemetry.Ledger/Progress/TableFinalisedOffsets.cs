@@ -18,7 +18,8 @@ internal sealed class TableFinalisedOffsets : IFinalisedOffsets
     private const string Partition = "finalised";
     private const string ThroughProperty = "Through";
 
-    // Each conflict means another instance raised the row meanwhile; a handful settles any realistic contention.
+    // Each conflict means another writer raised the row meanwhile, and each writer writes at most once, so n writers
+    // at once cost any of them at most n - 1 conflicts; two instances of one partition are the realistic case.
     private const int ConflictRetries = 8;
 
     private readonly LedgerTables _tables;
