@@ -69,8 +69,9 @@ param useEventHubs bool = true
 @description('Bootstrap servers of external brokers (host:port, comma-separated). Ignored with Event Hubs.')
 param kafkaBootstrapServers string = ''
 
-@description('Telemetry topics the function app consumes (comma-separated list in the app setting).')
+@description('The one telemetry topic the function app consumes: the Kafka trigger subscribes to exactly one topic name (deploy one app per topic). A list so the Event Hubs module can create it with its dead-letter hub.')
 @minLength(1)
+@maxLength(1)
 param kafkaTopics string[] = [
   'telemetry'
 ]
@@ -78,7 +79,7 @@ param kafkaTopics string[] = [
 @description('Consumer group of the function app.')
 param kafkaConsumerGroup string = 'telemetry-functions'
 
-@description('SASL mechanism of external brokers. Event Hubs uses PLAIN.')
+@description('SASL mechanism of external brokers. Event Hubs uses PLAIN. The Kafka trigger\'s mechanism is compiled in: publish the app with -p:KafkaTriggerSecurity=SaslSslPlain, SaslSslScramSha256 or SaslSslScramSha512 to match, or it stops at start naming Kafka:SaslMechanism.')
 @allowed([
   'PLAIN'
   'SCRAM-SHA-256'

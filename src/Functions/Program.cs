@@ -3,12 +3,17 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Telemetry.Functions.Ingestion;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 
 // Options (validated at start-up), core, ledger, DLQ producer, keyed pollers and our meters: everything the function
 // classes are constructed with, resolved by tests/Telemetry.Host.Tests/FunctionsApp without the worker packages.
 builder.Services.AddTelemetryFunctionsApp(builder.Configuration);
+
+// The trigger's security is compiled in (KafkaTriggerSecurity); a Kafka:SecurityProtocol or Kafka:SaslMechanism
+// that says otherwise stops the start, naming the setting, rather than the trigger and the DLQ producer disagreeing.
+builder.Services.AddKafkaTriggerBuild(KafkaTriggerSecurity.Name, KafkaTriggerSecurity.SecurityProtocolSetting, KafkaTriggerSecurity.SaslMechanismSetting);
 
 var openTelemetry = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
 

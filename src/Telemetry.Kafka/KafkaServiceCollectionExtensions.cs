@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Telemetry.Domain.Acknowledgement;
 using Telemetry.Domain.Diagnostics;
 using Telemetry.Kafka.Configuration;
 using Telemetry.Kafka.Consuming;
@@ -27,8 +28,41 @@ public static class KafkaServiceCollectionExtensions
         services.TryAddSingleton<IRecordHandler>(DecodingRecordHandler.Instance);
         services.TryAddSingleton<IDeadLetterPublisher, DeadLetterProducer>();
         services.TryAddSingleton<IPartitionBatchProcessor, TelemetryPipeline>();
+        services.TryAddSingleton<IFinalisedOffsets, GroupCommittedOffsets>();
         services.TryAddSingleton<TriggeredBatchProcessor>();
         services.TryAddSingleton<Telemetry.Kafka.Replay.DeadLetterReplayer>();
+        return services;
+    }
+
+    /// <summary>
+    /// The Functions app's checks on the <c>Kafka</c> section (<see cref="KafkaTriggerOptionsValidator"/>): one topic,
+    /// and the trigger's compiled security once <see cref="AddKafkaTriggerBuild"/> has named it.
+    /// </summary>
+    public static IServiceCollection AddKafkaTriggerChecks(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddTelemetryKafka();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaOptions>, KafkaTriggerOptionsValidator>());
+        return services;
+    }
+
+    /// <summary>
+    /// Records the security the Kafka trigger was compiled with (<c>KafkaTriggerSecurity</c>), so a start whose
+    /// <c>Kafka:SecurityProtocol</c> or <c>Kafka:SaslMechanism</c> disagrees stops naming the setting.
+    /// </summary>
+    public static IServiceCollection AddKafkaTriggerBuild(this IServiceCollection services, string name, string securityProtocol, string saslMechanism)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(securityProtocol);
+        ArgumentNullException.ThrowIfNull(saslMechanism);
+        services.AddKafkaTriggerChecks();
+        services.Configure<KafkaTriggerBuild>(build =>
+        {
+            build.Name = name;
+            build.SecurityProtocol = securityProtocol;
+            build.SaslMechanism = saslMechanism;
+        });
         return services;
     }
 

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telemetry.Domain.Acknowledgement;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Ledger;
 using Telemetry.Ledger.Aggregates;
 using Telemetry.Ledger.LagSamples;
 using Telemetry.Ledger.Notable;
+using Telemetry.Ledger.Progress;
 using Telemetry.Ledger.Queries;
 using Telemetry.Ledger.Rollups;
 using Telemetry.Ledger.Storage;
@@ -40,6 +42,19 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerTables>(), sp.GetRequiredService<NotableEventStore>()));
         services.TryAddSingleton(sp => new LedgerRollup(
             sp.GetRequiredService<LedgerTables>(), sp.GetRequiredService<NotableEventStore>(), sp.GetRequiredService<ILogger<LedgerRollup>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Makes the ledger added by <see cref="AddTelemetryLedger(IServiceCollection)"/> the record of how far each
+    /// source partition is finalised (<see cref="IFinalisedOffsets"/>), replacing any other: the Functions trigger's
+    /// batches read and raise it so that two instances running the same records after a partition moved write each
+    /// dead letter once.
+    /// </summary>
+    public static IServiceCollection AddLedgerFinalisedOffsets(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.Replace(ServiceDescriptor.Singleton<IFinalisedOffsets>(sp => new TableFinalisedOffsets(sp.GetRequiredService<LedgerTables>())));
         return services;
     }
 }

@@ -22,6 +22,9 @@ public static class FunctionsAppServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddTelemetryPipeline(configuration);
 
+        // The trigger takes one topic and its security is compiled in: Program.cs adds AddKafkaTriggerBuild.
+        services.AddKafkaTriggerChecks();
+
         // The pipeline adds the ledger only when it is configured, because the standalone demo runs without one. The app
         // cannot: a timer function rolls the ledger up and the pollers keep their state beside it. Registered anyway,
         // its validator stops the start naming the missing Ledger settings, instead of a function failing to activate.
@@ -29,6 +32,9 @@ public static class FunctionsAppServiceCollectionExtensions
         {
             services.AddTelemetryLedger();
         }
+
+        // Two instances can run the same records when a partition moves mid-retry; the ledger records what is finalised.
+        services.AddLedgerFinalisedOffsets();
 
         services.AddTelemetryPollers();
 

@@ -11,6 +11,14 @@ namespace Telemetry.Functions.Ingestion;
 /// which attempt it is on, and the ledger makes every replay harmless; what each ack strategy means under this
 /// model is <see cref="TriggeredBatchProcessor"/>'s, where it is tested.
 /// </summary>
+/// <remarks>
+/// <c>KeyDataType = Binary</c>: by default the extension decodes keys as UTF-8 strings and encodes them back for
+/// <see cref="KafkaRecord"/>, which turns any non-UTF-8 key into U+FFFD replacement characters; as bytes, a dead
+/// letter carries the producer's key unchanged (Azure/azure-functions-kafka-extension 4.3.2,
+/// <c>KafkaTriggerAttribute.KeyDataType</c> and <c>Serialization/KafkaRecordProtobufSerializer.cs</c>).
+/// The topic is one name: the extension subscribes to the string it is given, so <c>Kafka:Topics</c> is checked at
+/// start to hold exactly one.
+/// </remarks>
 public sealed class IngestTelemetryBatch(TriggeredBatchProcessor processor)
 {
     // Must equal Kafka:MaxRetries (a test compares them): attribute arguments cannot come from settings, and the
@@ -26,6 +34,7 @@ public sealed class IngestTelemetryBatch(TriggeredBatchProcessor processor)
             Password = "%Kafka:SaslPassword%",
             Protocol = KafkaTriggerSecurity.Protocol,
             AuthenticationMode = KafkaTriggerSecurity.Mechanism,
+            KeyDataType = KafkaMessageKeyType.Binary,
             IsBatched = true)] KafkaRecord[] records,
         FunctionContext context,
         CancellationToken cancellationToken)
@@ -40,6 +49,7 @@ public sealed class IngestTelemetryBatch(TriggeredBatchProcessor processor)
         return processor.ProcessAsync(batch, context.RetryContext?.RetryCount ?? 0, cancellationToken);
     }
 
+    // The extension sends every timestamp as NotAvailable with the record's real milliseconds; the mapper knows.
     private static ConsumedRecord Unpack(KafkaRecord record) => TriggerRecordMapper.Map(
         record.Topic,
         record.Partition,

@@ -73,6 +73,13 @@ internal static class KafkaClientConfigs
             LingerMs = 5,
         };
 
+    /// <summary>For reading the consumer group's committed offsets (the Functions trigger's batches).</summary>
+    public static AdminClientConfig Admin(KafkaOptions options, string bootstrapServers) =>
+        new(Common(options, bootstrapServers))
+        {
+            ClientId = options.ClientId + "-admin",
+        };
+
     private static ClientConfig Common(KafkaOptions options, string bootstrapServers)
     {
         var config = new ClientConfig

@@ -47,7 +47,7 @@ public sealed class KafkaOptions
     /// <summary><c>plaintext</c> (default), <c>ssl</c>, <c>sasl_plaintext</c> or <c>sasl_ssl</c> (Event Hubs and Confluent Cloud).</summary>
     public string SecurityProtocol { get; set; } = string.Empty;
 
-    /// <summary><c>PLAIN</c> (Event Hubs: user <c>$ConnectionString</c>; Confluent Cloud: API key), <c>SCRAM-SHA-256</c>, <c>SCRAM-SHA-512</c> or <c>OAUTHBEARER</c>.</summary>
+    /// <summary><c>PLAIN</c> (Event Hubs: user <c>$ConnectionString</c>; Confluent Cloud: API key), <c>SCRAM-SHA-256</c> or <c>SCRAM-SHA-512</c>; <c>OAUTHBEARER</c> is refused at start (nothing here obtains a token).</summary>
     public string SaslMechanism { get; set; } = string.Empty;
 
     public string SaslUsername { get; set; } = string.Empty;

@@ -53,7 +53,14 @@ internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
         if (sasl)
         {
             OneOf(errors, $"{S}:SaslMechanism", options.SaslMechanism, SaslMechanisms, StringComparison.OrdinalIgnoreCase);
-            if (!string.Equals(options.SaslMechanism, "OAUTHBEARER", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(options.SaslMechanism, "OAUTHBEARER", StringComparison.OrdinalIgnoreCase))
+            {
+                // Refused rather than half-configured: no setting supplies a token (OIDC client, Entra ID identity), so
+                // librdkafka would send its unsecured development JWT and the broker would refuse every client; and
+                // the Functions trigger's OAuth properties are compile-time attribute strings, like its mechanism.
+                errors.Add($"{S}:SaslMechanism OAUTHBEARER is not supported: nothing in this app obtains a token for it. Use PLAIN (Event Hubs: user '$ConnectionString'), SCRAM-SHA-256 or SCRAM-SHA-512.");
+            }
+            else
             {
                 if (string.IsNullOrEmpty(options.SaslUsername))
                 {

@@ -20,6 +20,14 @@ namespace Telemetry.Kafka.Triggered;
 /// <see cref="TriggeredBatchRedeliveryException"/>, counting at most the settled prefix). The ledger's per-row
 /// watermarks make the counted prefix harmless when the batch comes back.
 /// </summary>
+/// <remarks>
+/// Records at or below the partition's finalised offset (<see cref="IFinalisedOffsets"/>) are skipped, and the
+/// offset is raised once a batch's dead letters and ledger rows are written. Two executions of the same records
+/// happen when an instance's consumer left the group in the middle of a retry (the extension's poll thread waits
+/// while a batch is retried in place; see docs/functions-local.md, host.json) and the partition's new owner runs
+/// the batch too: whichever finishes second would otherwise write the batch's dead letters a second time. The
+/// ledger would not count twice either way.
+/// </remarks>
 public sealed class TriggeredBatchProcessor
 {
     private readonly KafkaOptions options;
@@ -27,6 +35,7 @@ public sealed class TriggeredBatchProcessor
     private readonly IReadOnlyList<IAggregateSink> sinks;
     private readonly IDeadLetterPublisher deadLetters;
     private readonly IRecordHandler handler;
+    private readonly IFinalisedOffsets finalisedOffsets;
     private readonly OwnTelemetry telemetry;
     private readonly ILogger<TriggeredBatchProcessor> logger;
     private readonly AckStrategy strategy;
@@ -38,6 +47,7 @@ public sealed class TriggeredBatchProcessor
         IEnumerable<IAggregateSink> sinks,
         IDeadLetterPublisher deadLetters,
         IRecordHandler handler,
+        IFinalisedOffsets finalisedOffsets,
         OwnTelemetry telemetry,
         ILogger<TriggeredBatchProcessor> logger)
     {
@@ -48,6 +58,7 @@ public sealed class TriggeredBatchProcessor
         this.sinks = [.. sinks];
         this.deadLetters = deadLetters;
         this.handler = handler;
+        this.finalisedOffsets = finalisedOffsets;
         this.telemetry = telemetry;
         this.logger = logger;
         this.strategy = PipelineSettings.Strategy(this.options);
@@ -65,9 +76,12 @@ public sealed class TriggeredBatchProcessor
         ArgumentNullException.ThrowIfNull(records);
         ArgumentOutOfRangeException.ThrowIfNegative(attempt);
         var plans = new List<TriggeredBatchPlan>();
-        foreach (var slice in PartitionBatches.Split(records, records))
+        var slices = PartitionBatches.Split(records, records);
+        var finalised = await this.finalisedOffsets.ReadAsync([.. slices.Select(slice => (slice.Topic, slice.Partition))], ct).ConfigureAwait(false);
+        foreach (var slice in slices)
         {
-            plans.Add(await this.ProcessPartitionAsync(slice.Topic, slice.Partition, slice.Records, attempt, ct).ConfigureAwait(false));
+            long? finalisedThrough = finalised.TryGetValue((slice.Topic, slice.Partition), out var through) ? through : null;
+            plans.Add(await this.ProcessPartitionAsync(slice.Topic, slice.Partition, slice.Records, attempt, finalisedThrough, ct).ConfigureAwait(false));
         }
 
         if (TriggeredBatchPlan.Overall(plans) == TriggeredBatchAction.Redeliver)
@@ -78,7 +92,7 @@ public sealed class TriggeredBatchProcessor
         }
     }
 
-    private async Task<TriggeredBatchPlan> ProcessPartitionAsync(string topic, int partition, IReadOnlyList<ConsumedRecord> records, int attempt, CancellationToken ct)
+    private async Task<TriggeredBatchPlan> ProcessPartitionAsync(string topic, int partition, IReadOnlyList<ConsumedRecord> records, int attempt, long? finalisedThrough, CancellationToken ct)
     {
         var tags = new KafeeBatchTags(topic, partition, this.options.ConsumerGroup, this.strategy);
         var started = Stopwatch.GetTimestamp();
@@ -95,7 +109,12 @@ public sealed class TriggeredBatchProcessor
             outcomes[i] = GuardedRecordHandler.Handle(this.handler, records[i], decoded[i], attempt);
         }
 
-        var plan = TriggeredBatchPlan.Decide(this.strategy, this.policy, records, outcomes, new TriggerAttempt(attempt, -1));
+        if (finalisedThrough >= records[0].Offset)
+        {
+            this.logger.LogInformation("Trigger batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset}: offsets through {FinalisedThrough} were finalised by another execution and are skipped", topic, partition, records[0].Offset, records[^1].Offset, finalisedThrough);
+        }
+
+        var plan = TriggeredBatchPlan.Decide(this.strategy, this.policy, records, outcomes, new TriggerAttempt(attempt, -1), finalisedThrough);
         if (plan.Retries.Count > 0)
         {
             this.telemetry.MessageRetried(tags, plan.Retries.Count);
@@ -116,13 +135,15 @@ public sealed class TriggeredBatchProcessor
                 decoded.Exclude(deadLetter.Record.Offset);
             }
 
-            var aggregates = decoded.Finalise(records[0].Offset - 1, through);
+            var aggregates = decoded.Finalise(Math.Max(records[0].Offset - 1, finalisedThrough ?? long.MinValue), through);
             try
             {
                 foreach (var sink in this.sinks)
                 {
                     await sink.WriteAsync(aggregates, ct).ConfigureAwait(false);
                 }
+
+                await this.finalisedOffsets.RaiseAsync(topic, partition, through, ct).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -89,6 +89,73 @@ public sealed partial class FunctionActivationTests
         Assert.Contains(failure.Failures, message => message.Contains("Ledger:ConnectionString", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void WithSeveralTopics_TheAppStopsAtStartNamingKafkaTopics()
+    {
+        var failures = StartupFailures(settings => settings["Kafka:Topics"] = "telemetry,telemetry-eu");
+
+        Assert.Contains(failures, message => message.StartsWith("Kafka:Topics is 'telemetry,telemetry-eu'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("SaslSslScramSha512", "sasl_ssl", "SCRAM-SHA-512", "PLAIN", "Kafka:SaslMechanism")]
+    [InlineData("SaslSslPlain", "sasl_ssl", "PLAIN", "SCRAM-SHA-256", "Kafka:SaslMechanism")]
+    [InlineData("Plaintext", "plaintext", "", "PLAIN", "Kafka:SecurityProtocol")]
+    public void WithSecuritySettingsOtherThanTheTriggersBuild_TheAppStopsAtStartNamingTheSetting(string build, string protocol, string mechanism, string settingMechanism, string named)
+    {
+        var failures = StartupFailures(
+            settings =>
+            {
+                settings["Kafka:SecurityProtocol"] = "sasl_ssl";
+                settings["Kafka:SaslMechanism"] = settingMechanism;
+                settings["Kafka:SaslUsername"] = "user";
+                settings["Kafka:SaslPassword"] = "secret";
+            },
+            services => services.AddKafkaTriggerBuild(build, protocol, mechanism));
+
+        Assert.Contains(failures, message => message.StartsWith(named, StringComparison.Ordinal) && message.Contains("KafkaTriggerSecurity=" + build, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WithTheSampleSettingsAndAPlaintextBuild_TheStartPasses()
+    {
+        Assert.Empty(StartupFailures(static _ => { }, static services => services.AddKafkaTriggerBuild("Plaintext", "plaintext", "")));
+    }
+
+    [Fact]
+    public void WithOAuthBearer_TheAppStopsAtStartNamingKafkaSaslMechanism()
+    {
+        var failures = StartupFailures(settings =>
+        {
+            settings["Kafka:SecurityProtocol"] = "sasl_ssl";
+            settings["Kafka:SaslMechanism"] = "OAUTHBEARER";
+        });
+
+        Assert.Contains(failures, message => message.StartsWith("Kafka:SaslMechanism OAUTHBEARER is not supported", StringComparison.Ordinal));
+    }
+
+    /// <summary>The start-up validation failures of the Functions app built from the sample settings changed by <paramref name="change"/>.</summary>
+    private static IReadOnlyList<string> StartupFailures(Action<Dictionary<string, string>> change, Action<IServiceCollection>? configure = null)
+    {
+        var settings = RepositoryFiles.SampleSettings().ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
+        change(settings);
+        using var host = BuildHost(settings, (services, configuration) =>
+        {
+            services.AddTelemetryFunctionsApp(configuration);
+            configure?.Invoke(services);
+        });
+
+        try
+        {
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+            return [];
+        }
+        catch (OptionsValidationException failure)
+        {
+            return [.. failure.Failures];
+        }
+    }
+
     /// <summary>
     /// The parameters that the worker's activator (<c>ActivatorUtilities.CreateInstance</c> over the invocation's scope)
     /// could not resolve, with the reason.

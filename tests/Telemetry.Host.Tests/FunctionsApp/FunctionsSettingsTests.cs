@@ -127,6 +127,52 @@ public sealed partial class FunctionsSettingsTests
         Assert.Equal(new Telemetry.Kafka.Configuration.KafkaOptions().MaxRetries.ToString(CultureInfo.InvariantCulture), constant.Groups["count"].Value);
     }
 
+    [Fact]
+    public void HostJson_MaxPollInterval_OutlastsOneWholeRunOfTheTriggersRetryPolicy()
+    {
+        // While a batch is retried in place, extension 4.3.x's poll thread waits (FunctionExecutorBase.Flush): the gap
+        // between polls is the batch's whole execution plus one subscriber interval. See docs/functions-local.md.
+        using var host = RepositoryFiles.HostJson();
+        var root = host.RootElement;
+        var kafka = root.GetProperty("extensions").GetProperty("kafka");
+        var source = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "src", "Functions", "Ingestion", "IngestTelemetryBatch.cs"));
+        var policy = RetryPolicyAttribute().Match(source);
+        Assert.True(policy.Success, "IngestTelemetryBatch has no [ExponentialBackoffRetry(MaxRetryCount, min, max)] or [FixedDelayRetry(MaxRetryCount, delay)].");
+
+        var retries = int.Parse(MaxRetryCountConstant().Match(source).Groups["count"].Value, CultureInfo.InvariantCulture);
+        var longestDelay = TimeSpan.Parse(policy.Groups["max"].Success ? policy.Groups["max"].Value : policy.Groups["min"].Value, CultureInfo.InvariantCulture);
+        var functionTimeout = TimeSpan.Parse(root.GetProperty("functionTimeout").GetString()!, CultureInfo.InvariantCulture);
+        var subscriberInterval = TimeSpan.FromSeconds(kafka.GetProperty("subscriberIntervalInSeconds").GetInt32());
+        var oneRun = ((retries + 1) * functionTimeout) + (retries * longestDelay) + subscriberInterval;
+
+        Assert.True(kafka.TryGetProperty("maxPollIntervalMs", out var maxPoll), "host.json sets no extensions.kafka.maxPollIntervalMs, so librdkafka's 5 minutes apply.");
+        var maxPollInterval = TimeSpan.FromMilliseconds(maxPoll.GetInt32());
+        Assert.True(maxPollInterval >= oneRun, $"maxPollIntervalMs {maxPollInterval} is shorter than one run of the retry policy, {oneRun}.");
+        // librdkafka's upper bound for max.poll.interval.ms.
+        Assert.InRange(maxPoll.GetInt32(), 1, 86_400_000);
+    }
+
+    [Fact]
+    public void KafkaTrigger_TakesKeysAsBytes_SoDeadLettersKeepThemUnchanged()
+    {
+        var source = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "src", "Functions", "Ingestion", "IngestTelemetryBatch.cs"));
+        var trigger = Regex.Match(source, @"\[KafkaTrigger\((?<arguments>.*?)\)\]\s*KafkaRecord\[\]", RegexOptions.Singleline);
+
+        Assert.True(trigger.Success, "IngestTelemetryBatch has no [KafkaTrigger(...)] KafkaRecord[] parameter.");
+        Assert.Matches(@"KeyDataType\s*=\s*KafkaMessageKeyType\.Binary", trigger.Groups["arguments"].Value);
+    }
+
+    [Fact]
+    public void FunctionsProgram_RegistersTheTriggersCompiledSecurity_SoAMismatchedSettingStopsTheStart()
+    {
+        var program = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "src", "Functions", "Program.cs"));
+
+        Assert.Contains("AddKafkaTriggerBuild(KafkaTriggerSecurity.Name, KafkaTriggerSecurity.SecurityProtocolSetting, KafkaTriggerSecurity.SaslMechanismSetting)", program, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("""\[(ExponentialBackoffRetry\(MaxRetryCount, "(?<min>[0-9:.]+)", "(?<max>[0-9:.]+)"|FixedDelayRetry\(MaxRetryCount, "(?<min>[0-9:.]+)")""")]
+    private static partial Regex RetryPolicyAttribute();
+
     [GeneratedRegex("TimerTrigger\\(\"%(?<name>[A-Za-z0-9_:.-]+)%\"")]
     private static partial Regex TimerSchedule();
 

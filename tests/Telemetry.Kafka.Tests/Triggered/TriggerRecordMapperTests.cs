@@ -44,9 +44,19 @@ public sealed class TriggerRecordMapperTests
     }
 
     [Fact]
-    public void Map_TimestampNotAvailable_GivesUnixEpochWhateverTheMilliseconds()
+    public void Map_TimestampNotAvailableWithMilliseconds_UsesTheMilliseconds_AsExtension43SendsEveryRecord()
     {
         var record = TriggerRecordMapper.Map("telemetry", 0, 5, null, SomeValue, 1_700_000_000_123, TimestampType.NotAvailable, null);
+
+        Assert.Equal(new DateTimeOffset(2023, 11, 14, 22, 13, 20, 123, TimeSpan.Zero), record.Timestamp);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Map_TimestampNotAvailableWithoutMilliseconds_GivesUnixEpoch(long unixMs)
+    {
+        var record = TriggerRecordMapper.Map("telemetry", 0, 5, null, SomeValue, unixMs, TimestampType.NotAvailable, null);
 
         Assert.Equal(DateTimeOffset.UnixEpoch, record.Timestamp);
     }
