@@ -139,13 +139,32 @@ public sealed class ConsumerLagPoller : IPoller
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _logger.LogWarning(ex, "Lag poll of group {ConsumerGroup} failed", group);
+            ForgetGauges(group);
             return $"{group}: {ex.GetType().Name}: {ex.Message}";
         }
         catch (OperationCanceledException)
         {
+            ForgetGauges(group);
             return $"{group}: poll deadline reached";
         }
     }
+
+    /// <summary>
+    /// A poll that could not read the group leaves no lag reading behind: the last one would stand for the group's lag
+    /// while it may be growing, hiding it from the lag alerts. The gap is visible instead, and the connection gauge says why.
+    /// </summary>
+    private void ForgetGauges(string group)
+    {
+        foreach (var name in LagGauges)
+        {
+            _instruments.Readings.Remove(name, PollerMetricNames.ConsumerGroupAttribute, group);
+        }
+    }
+
+    private static readonly string[] LagGauges =
+    [
+        PollerMetricNames.ConsumerLag, PollerMetricNames.ConsumerLagSeconds, PollerMetricNames.ConsumerLagSum, PollerMetricNames.ConsumerLagStatus,
+    ];
 
     /// <summary>Returns null for a partition the group never committed on: it has no lag to speak of yet.</summary>
     private PartitionLagState? Evaluate(PartitionOffsets partition, PartitionLagState? before, DateTimeOffset now)
