@@ -31,7 +31,10 @@ param enabled bool
 
 // Severities are Azure Monitor's: 0 critical, 1 error, 2 warning, 3 informational.
 // One entry per row of seed 001's "Prometheus Alerting Rules". 'aggregation' is applied per dimension over the
-// window: Minimum > threshold means the condition held for the whole window (the seed's 'for:').
+// window: Minimum > threshold means the condition held for the whole window (the seed's 'for:'). Where the seed's
+// condition is itself a rate over 5 minutes that must hold 'for: 5m', the rule evaluates that 5-minute rate every
+// minute and fires only when 5 consecutive evaluations breach ('periods'), not on one 5-minute aggregate.
+// Where the seed's expression keeps its labels (no sum by), the rule splits by the same dimensions.
 var rules = [
   {
     key: 'consumer-lag-high'
@@ -41,6 +44,7 @@ var rules = [
     severity: 2 // warning
     windowSize: 'PT5M'
     evaluationFrequency: 'PT1M'
+    periods: 1
     query: '''
 customMetrics
 | where name == "kafka.eventbus.consumer.lag"
@@ -67,6 +71,7 @@ customMetrics
     severity: 0 // critical
     windowSize: 'PT5M'
     evaluationFrequency: 'PT1M'
+    periods: 1
     query: '''
 customMetrics
 | where name == "kafka.eventbus.consumer.lag"
@@ -93,6 +98,7 @@ customMetrics
     severity: 0 // critical
     windowSize: 'PT1M'
     evaluationFrequency: 'PT1M'
+    periods: 1
     query: '''
 customMetrics
 | where name == "kafka.eventbus.connections.active"
@@ -110,11 +116,12 @@ customMetrics
   {
     key: 'handler-error-rate'
     seedAlert: 'KafkaEventBusHandlerErrorRateHigh'
-    displayName: 'Kafka event bus: handler error rate > 5%'
-    description: 'A handler\'s errors divided by its invocations exceeded 5% over 5 minutes (seed: errors / invocations).'
+    displayName: 'Kafka event bus: handler error rate > 5% for 5m'
+    description: 'A handler\'s errors divided by its invocations over 5 minutes stayed above 5% for 5 minutes (seed: errors / invocations, for: 5m).'
     severity: 2 // warning
     windowSize: 'PT5M'
-    evaluationFrequency: 'PT5M'
+    evaluationFrequency: 'PT1M'
+    periods: 5
     query: '''
 customMetrics
 | where name in ("kafka.eventbus.handler.errors", "kafka.eventbus.handler.invocations")
@@ -140,6 +147,7 @@ customMetrics
     severity: 2 // warning
     windowSize: 'PT5M'
     evaluationFrequency: 'PT1M'
+    periods: 1
     query: '''
 customMetrics
 | where name == "kafka.eventbus.publish.duration.p95"
@@ -158,18 +166,24 @@ customMetrics
     key: 'dlq-accumulating'
     seedAlert: 'KafkaEventBusDLQAccumulating'
     displayName: 'Kafka event bus: DLQ > 100 messages/h'
-    description: 'More than 100 messages were sent to the dead-letter queue in the last hour.'
+    description: 'More than 100 messages of one DLQ reason and error type were sent to the dead-letter queue in the last hour (the seed\'s increase() keeps dlq.reason and error.type apart).'
     severity: 2 // warning
     windowSize: 'PT1H'
     evaluationFrequency: 'PT5M'
+    periods: 1
     query: '''
 customMetrics
 | where name == "kafka.eventbus.messages.dlq"
-| project timestamp, DlqMessages = valueSum
+| project timestamp, DlqMessages = valueSum,
+    Reason = tostring(customDimensions["dlq.reason"]),
+    ErrorType = tostring(customDimensions["error.type"])
 '''
     measure: 'DlqMessages'
     aggregation: 'Total'
-    dimensions: []
+    dimensions: [
+      'Reason'
+      'ErrorType'
+    ]
     operator: 'GreaterThan'
     threshold: 100
   }
@@ -181,6 +195,7 @@ customMetrics
     severity: 2 // warning
     windowSize: 'PT1H'
     evaluationFrequency: 'PT5M'
+    periods: 1
     query: '''
 customMetrics
 | where name == "kafka.eventbus.rebalances"
@@ -232,8 +247,8 @@ resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
             operator: rule.operator
             threshold: rule.threshold
             failingPeriods: {
-              numberOfEvaluationPeriods: 1
-              minFailingPeriodsToAlert: 1
+              numberOfEvaluationPeriods: rule.periods
+              minFailingPeriodsToAlert: rule.periods
             }
           }
         ]

@@ -26,7 +26,10 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
     category: 'workbook'
     sourceId: appInsightsId
     version: 'Notebook/1.0'
-    serializedData: loadTextContent('../workbook/telemetry-workbook.json')
+    // The file names its component by a token: fallbackResourceIds make the panels work when the workbook is opened
+    // from the resource group (no resource in context), and each query's crossComponentResources pins it to the
+    // component whatever the context is.
+    serializedData: replace(loadTextContent('../workbook/telemetry-workbook.json'), '__APP_INSIGHTS_RESOURCE_ID__', appInsightsId)
   }
 }
 

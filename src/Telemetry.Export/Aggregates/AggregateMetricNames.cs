@@ -10,7 +10,7 @@ namespace Telemetry.Export.Aggregates;
 /// the core computed: <c>&lt;metric&gt;.count</c>, <c>.sum</c>, <c>.min</c>, <c>.max</c>, <c>.p50</c>, <c>.p95</c>,
 /// <c>.p99</c>. A count metric (each event's count metric in the catalog, such as <c>snakepit.request.executed.count</c>
 /// or seed 001's <c>kafka.eventbus.messages.consumed</c>) records 1 per event, so only its count is exported, under
-/// its own name: the same name as our own counter, so one workbook panel shows both.
+/// its own name. Ingested names under our own reserved prefixes are exported as <see cref="IngestedMetricNames"/> says.
 /// </summary>
 public static class AggregateMetricNames
 {
@@ -23,7 +23,9 @@ public static class AggregateMetricNames
     private static readonly AggregateStatistic[] EventCountStatistics = [AggregateStatistic.Count];
 
     private static readonly FrozenSet<string> CatalogCountMetrics =
-        TelemetryCatalog.Default.Events.Select(e => e.CountMetric.Name).ToFrozenSet(StringComparer.Ordinal);
+        TelemetryCatalog.Default.Events.Select(e => e.CountMetric.Name)
+            .SelectMany(name => new[] { name, IngestedMetricNames.ExportName(name) })
+            .ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>
     /// True for a count metric: one of the catalog's, or the <c>&lt;event&gt;.count</c> (<c>{event}</c>) that the core

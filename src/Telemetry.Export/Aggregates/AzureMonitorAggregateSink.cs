@@ -42,8 +42,9 @@ public sealed class AzureMonitorAggregateSink : IAggregateSink
 
         try
         {
-            foreach (var aggregate in Unpublished(batch))
+            foreach (var ingested in Unpublished(batch))
             {
+                var aggregate = IngestedMetricNames.Exported(ingested);
                 if (_meter.TryRegister(aggregate.Series))
                 {
                     _pending.Add(aggregate);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemetry.Domain.Aggregation;
@@ -75,7 +76,18 @@ public sealed class ConsumerLagPoller : IPoller
             timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
             var offsetsTask = _source.ReadAsync(group, topics, TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token);
             var previousTask = _store.LoadAsync(group, timeout.Token);
-            var offsets = await offsetsTask.ConfigureAwait(false);
+            IReadOnlyList<PartitionOffsets> offsets;
+            try
+            {
+                offsets = await offsetsTask.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is KafkaException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                _instruments.KafkaUnreachable(group, ex is KafkaException kafka ? kafka.Error.Code.ToString() : "timeout");
+                throw;
+            }
+
+            _instruments.KafkaReached(group);
             var (previous, previousGroupStatus) = await previousTask.ConfigureAwait(false);
             var now = _time.GetUtcNow();
 
@@ -127,13 +139,32 @@ public sealed class ConsumerLagPoller : IPoller
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _logger.LogWarning(ex, "Lag poll of group {ConsumerGroup} failed", group);
+            ForgetGauges(group);
             return $"{group}: {ex.GetType().Name}: {ex.Message}";
         }
         catch (OperationCanceledException)
         {
+            ForgetGauges(group);
             return $"{group}: poll deadline reached";
         }
     }
+
+    /// <summary>
+    /// A poll that could not read the group leaves no lag reading behind: the last one would stand for the group's lag
+    /// while it may be growing, hiding it from the lag alerts. The gap is visible instead, and the connection gauge says why.
+    /// </summary>
+    private void ForgetGauges(string group)
+    {
+        foreach (var name in LagGauges)
+        {
+            _instruments.Readings.Remove(name, PollerMetricNames.ConsumerGroupAttribute, group);
+        }
+    }
+
+    private static readonly string[] LagGauges =
+    [
+        PollerMetricNames.ConsumerLag, PollerMetricNames.ConsumerLagSeconds, PollerMetricNames.ConsumerLagSum, PollerMetricNames.ConsumerLagStatus,
+    ];
 
     /// <summary>Returns null for a partition the group never committed on: it has no lag to speak of yet.</summary>
     private PartitionLagState? Evaluate(PartitionOffsets partition, PartitionLagState? before, DateTimeOffset now)

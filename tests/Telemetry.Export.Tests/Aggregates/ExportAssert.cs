@@ -14,11 +14,13 @@ internal static class ExportAssert
     /// Each exported statistic of <paramref name="series"/> arrived exactly once, with exactly the series' dimensions
     /// as properties, and holds exactly the number the core's distribution gives (no tolerance).
     /// </summary>
-    public static void MatchesCore(IReadOnlyList<CapturedMetric> captured, MetricSeries series, Distribution expected)
+    /// <param name="ingested">False for our own histograms' quantiles, which keep their name; an ingested series is exported under <see cref="IngestedMetricNames.ExportName"/>.</param>
+    public static void MatchesCore(IReadOnlyList<CapturedMetric> captured, MetricSeries series, Distribution expected, bool ingested = true)
     {
-        foreach (var statistic in AggregateMetricNames.StatisticsOf(series.Name, series.Unit))
+        var exported = ingested ? IngestedMetricNames.ExportName(series.Name) : series.Name;
+        foreach (var statistic in AggregateMetricNames.StatisticsOf(exported, series.Unit))
         {
-            var name = AggregateMetricNames.NameOf(series.Name, series.Unit, statistic);
+            var name = AggregateMetricNames.NameOf(exported, series.Unit, statistic);
             var index = Indexes.GetValue(captured, c => c.ToLookup(m => KeyOf(m.Name, m.Properties), StringComparer.Ordinal));
             var points = index[KeyOf(name, series.Dimensions)].Where(m => HasDimensionsOf(m, series)).ToList();
             Assert.True(points.Count == 1, $"{name} of {series}: expected one point, got {points.Count}: [{string.Join("; ", points.Select(p => p.Line))}]");

@@ -15,6 +15,7 @@ internal sealed class LoopbackIngestion : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly ConcurrentDictionary<string, int> _metrics = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<TrackedMetric> _points = new();
     private readonly Task _serving;
     private int _errors;
     private int _requests;
@@ -31,6 +32,9 @@ internal sealed class LoopbackIngestion : IDisposable
     public string ConnectionString { get; }
 
     public IReadOnlyCollection<string> MetricNames => [.. _metrics.Keys];
+
+    /// <summary>Every metric data point received, with its <c>customDimensions</c> (the envelope's properties).</summary>
+    public IReadOnlyList<TrackedMetric> Points => [.. _points];
 
     /// <summary>Requests that could not be read (the exporter is then answered nothing and retries).</summary>
     public int Errors => Volatile.Read(ref _errors);
@@ -97,9 +101,24 @@ internal sealed class LoopbackIngestion : IDisposable
             if (item.RootElement.TryGetProperty("data", out var data) && data.TryGetProperty("baseData", out var baseData)
                 && baseData.TryGetProperty("metrics", out var metrics))
             {
+                var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (baseData.TryGetProperty("properties", out var props))
+                {
+                    foreach (var p in props.EnumerateObject())
+                    {
+                        properties[p.Name] = p.Value.GetString() ?? string.Empty;
+                    }
+                }
+
                 foreach (var metric in metrics.EnumerateArray())
                 {
-                    _metrics.AddOrUpdate(metric.GetProperty("name").GetString()!, 1, (_, n) => n + 1);
+                    var name = metric.GetProperty("name").GetString()!;
+                    _metrics.AddOrUpdate(name, 1, (_, n) => n + 1);
+                    _points.Enqueue(new TrackedMetric(
+                        name,
+                        metric.GetProperty("value").GetDouble(),
+                        metric.TryGetProperty("count", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt64() : null,
+                        properties));
                 }
             }
         }

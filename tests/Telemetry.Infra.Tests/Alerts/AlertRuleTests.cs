@@ -46,6 +46,21 @@ public sealed class AlertRuleTests(CompiledTemplates compiled)
     }
 
     [Fact]
+    public void The_error_rate_holds_for_5_minutes_and_the_dlq_rule_keeps_the_seeds_labels_apart()
+    {
+        var rules = AlertRules.From(compiled);
+        var errorRate = rules.Single(r => (string?)r["seedAlert"] == "KafkaEventBusHandlerErrorRateHigh");
+        // A 5-minute ratio evaluated every minute that must breach 5 times in a row: the seed's "for: 5m".
+        Assert.Equal(("PT5M", "PT1M", 5), ((string?)errorRate["windowSize"], (string?)errorRate["evaluationFrequency"], (int?)errorRate["periods"]));
+        Assert.All(rules.Where(r => r != errorRate), r => Assert.Equal(1, (int?)r["periods"]));
+
+        // increase(kafka_eventbus_messages_dlq_total[1h]) without "sum" keeps dlq_reason and error_type apart.
+        var dlq = rules.Single(r => (string?)r["seedAlert"] == "KafkaEventBusDLQAccumulating");
+        Assert.Equal(["Reason", "ErrorType"], dlq["dimensions"]!.AsArray().Select(d => (string?)d));
+        Assert.Contains("customDimensions[\"dlq.reason\"]", (string)dlq["query"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_rule_is_a_log_alert_on_app_insights_that_notifies_the_one_action_group_parameter()
     {
         var template = compiled.ModuleTemplate("alerts");

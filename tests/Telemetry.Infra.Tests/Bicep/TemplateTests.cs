@@ -90,8 +90,16 @@ public sealed class TemplateTests(CompiledTemplates compiled)
         Assert.StartsWith("[guid(", expression, StringComparison.Ordinal);
         Assert.DoesNotContain("newGuid", expression, StringComparison.Ordinal);
 
-        var embedded = CompiledTemplates.ResolveVariables(template, (string)workbook["properties"]!["serializedData"]!);
-        Assert.Equal(File.ReadAllText(RepositoryPaths.WorkbookJson), embedded);
+        // The file is embedded with its component token replaced by the Application Insights id (fallbackResourceIds,
+        // crossComponentResources), so the panels also work when the workbook is opened from the resource group.
+        var serialized = (string)workbook["properties"]!["serializedData"]!;
+        var file = File.ReadAllText(RepositoryPaths.WorkbookJson);
+        var fileVariable = Assert.Single(template["variables"]!.AsObject(), v => v.Value is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) && text == file).Key;
+        Assert.Equal($"[replace(variables('{fileVariable}'), '__APP_INSIGHTS_RESOURCE_ID__', parameters('appInsightsId'))]", serialized);
+        var root = System.Text.Json.Nodes.JsonNode.Parse(file)!;
+        Assert.Equal(["__APP_INSIGHTS_RESOURCE_ID__"], root["fallbackResourceIds"]!.AsArray().Select(n => (string?)n));
+        Assert.All(Workbook.WorkbookDocument.Load().QueryItems(), item =>
+            Assert.Equal(["__APP_INSIGHTS_RESOURCE_ID__"], item["content"]!["crossComponentResources"]!.AsArray().Select(n => (string?)n)));
         Assert.Equal("Notebook/1.0", (string?)workbook["properties"]!["version"]);
     }
 

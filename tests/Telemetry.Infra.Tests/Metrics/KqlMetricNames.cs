@@ -11,7 +11,7 @@ namespace Telemetry.Infra.Tests.Metrics;
 /// </summary>
 internal static partial class KqlMetricNames
 {
-    public static readonly string[] FamilyPrefixes = ["kafka.eventbus.", "kafee.", "snakepit.", "emqtt.", "mqtt.", "event_pipeline.", "telemetry."];
+    public static readonly string[] FamilyPrefixes = ["kafka.eventbus.", "kafee.", "snakepit.", "emqtt.", "mqtt.", "event_pipeline.", "telemetry.", "ingested."];
 
     public static IReadOnlySet<string> In(string query)
     {

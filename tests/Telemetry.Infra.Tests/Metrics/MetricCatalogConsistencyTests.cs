@@ -17,10 +17,17 @@ public sealed class MetricCatalogConsistencyTests(CompiledTemplates compiled)
     [
         "snakepit.worker.recycled.count", "snakepit.worker.crash.count", "snakepit.pool.saturated.count",
         "snakepit.request.executed.duration.p50", "snakepit.request.executed.duration.p95", "snakepit.request.executed.duration.p99",
-        "emqtt.socket.send_data.data_size", "emqtt.socket.recv_data.data_size", "emqtt.socket.send_data_failed.count",
+        "emqtt.socket.send_data.data_size.sum", "emqtt.socket.recv_data.data_size.sum", "emqtt.socket.send_data_failed.count",
         "event_pipeline.event.execution.count", "event_pipeline.event.execution.duration.p95", "event_pipeline.event.execution.duration.p99",
         "event_pipeline.network.operation.count", "event_pipeline.network.operation.latency.p95", "event_pipeline.network.operation.latency.p99",
     ];
+
+    /// <summary>
+    /// Own metrics the deployed app never records, so a panel would stay empty: a message retry needs a handler outcome
+    /// of kind Failed, and the deployed decoding handler only ever succeeds or rejects a record as malformed (which is
+    /// dead-lettered at once). The instrument stays for a custom <c>IRecordHandler</c>.
+    /// </summary>
+    private static readonly string[] NotChartedOwnMetrics = [OwnMetricCatalog.KafeeBatchMessageRetry];
 
     private readonly WorkbookDocument _workbook = WorkbookDocument.Load();
 
@@ -80,7 +87,7 @@ public sealed class MetricCatalogConsistencyTests(CompiledTemplates compiled)
     public void Every_catalog_metric_a_panel_needs_has_a_panel()
     {
         var charted = _workbook.QueryItems().SelectMany(i => KqlMetricNames.In(WorkbookDocument.QueryOf(i))).ToHashSet(StringComparer.Ordinal);
-        var needed = OwnMetricCatalog.All.Select(m => m.Name)
+        var needed = OwnMetricCatalog.All.Select(m => m.Name).Except(NotChartedOwnMetrics)
             .Concat(MetricCatalogs.OwnLatencyHistograms.SelectMany(MetricCatalogs.Quantiles))
             .Concat(IngestedPanelMetrics);
         var missing = needed.Where(n => !charted.Contains(n)).ToList();

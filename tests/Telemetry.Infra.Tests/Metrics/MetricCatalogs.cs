@@ -13,6 +13,8 @@ internal static class MetricCatalogs
 {
     public static readonly string[] QuantileSuffixes = [".p50", ".p95", ".p99"];
 
+    public static readonly string[] DistributionSuffixes = [".count", ".sum", ".min", ".max", .. QuantileSuffixes];
+
     /// <summary>Series past the cardinality cap fold into one series with this dimension (brief).</summary>
     public const string OverflowDimension = "otel.metric.overflow";
 
@@ -54,15 +56,20 @@ internal static class MetricCatalogs
 
         var catalog = TelemetryCatalog.Default;
         var counters = catalog.Events.Select(e => e.CountMetric.Name).ToHashSet(StringComparer.Ordinal);
+        // As the export names them (AggregateMetricNames): a count metric under its own name, a distribution only as
+        // its statistics, never under its bare name (which nothing writes), and family 001 under "ingested.".
         foreach (var metric in catalog.Metrics.Append(catalog.LatenessMetric))
         {
-            Add(metric.Name, metric.DimensionKeys);
-            if (!counters.Contains(metric.Name))
+            var name = metric.Name.StartsWith("kafka.eventbus.", StringComparison.Ordinal) ? "ingested." + metric.Name : metric.Name;
+            if (counters.Contains(metric.Name))
             {
-                foreach (var quantile in Quantiles(metric.Name))
-                {
-                    Add(quantile, metric.DimensionKeys);
-                }
+                Add(name, metric.DimensionKeys);
+                continue;
+            }
+
+            foreach (var statistic in DistributionSuffixes)
+            {
+                Add(name + statistic, metric.DimensionKeys);
             }
         }
 
