@@ -24,6 +24,12 @@ internal sealed class MetricPublishers : IHostedService, IDisposable
     /// <summary>Longest a publisher may take to flush at stop; a dead OTLP endpoint then delays stopping only this long.</summary>
     internal static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a scraped aggregate stays on show without a newer minute: two minutes past the grace period, so a
+    /// live series never blinks between minutes, while one that stopped goes stale soon after.
+    /// </summary>
+    internal static TimeSpan HoldScraped(ExportOptions export) => TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(export.WindowGraceSeconds);
+
     private readonly ExportOptions _export;
     private readonly PrometheusOptions _prometheus;
     private readonly OtlpPublisherOptions _otlp;
@@ -49,8 +55,11 @@ internal sealed class MetricPublishers : IHostedService, IDisposable
         _logger = loggers.CreateLogger<MetricPublishers>();
         var sinkLogger = loggers.CreateLogger<AzureMonitorAggregateSink>();
         PendingAggregates Pending() => new(_export.MaxPendingAggregates, TimeSpan.FromSeconds(_export.WindowGraceSeconds), time);
-        Otlp = _otlp.IsEnabled ? new PublisherAggregates(names.Aggregates + ".Otlp", Pending(), _export.MaxSeriesPerMetric, sinkLogger) : null;
-        Prometheus = _prometheus.IsEnabled ? new PublisherAggregates(names.Aggregates + ".Prometheus", Pending(), _export.MaxSeriesPerMetric, sinkLogger) : null;
+        // Pushed, each minute once, as to Azure Monitor; scraped, each minute on show until the next replaces it.
+        Otlp = _otlp.IsEnabled ? new PublisherAggregates(names.Aggregates + ".Otlp", Pending(), _export.MaxSeriesPerMetric, null, sinkLogger) : null;
+        Prometheus = _prometheus.IsEnabled
+            ? new PublisherAggregates(names.Aggregates + ".Prometheus", Pending(), _export.MaxSeriesPerMetric, new HeldPoints(HoldScraped(_export), _export.MaxSeriesPerMetric, time), sinkLogger)
+            : null;
     }
 
     public PublisherAggregates? Otlp { get; }

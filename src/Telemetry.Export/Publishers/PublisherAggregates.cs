@@ -10,10 +10,10 @@ namespace Telemetry.Export.Publishers;
 /// </summary>
 internal sealed class PublisherAggregates : IDisposable
 {
-    public PublisherAggregates(string meterName, PendingAggregates pending, int maxSeriesPerMetric, ILogger<AzureMonitorAggregateSink> logger)
+    public PublisherAggregates(string meterName, PendingAggregates pending, int maxSeriesPerMetric, HeldPoints? held, ILogger<AzureMonitorAggregateSink> logger)
     {
         MeterName = meterName;
-        Meter = new AggregateMeter(pending, meterName, maxSeriesPerMetric);
+        Meter = new AggregateMeter(pending, meterName, maxSeriesPerMetric, held);
         Sink = new AzureMonitorAggregateSink(Meter, pending, enabled: true, logger);
     }
 

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Telemetry.Host.Commands;
+using Telemetry.Host.Demo;
+using Telemetry.Host.Tests.Commands;
+using Telemetry.Ledger.Local;
+using Xunit;
+using Sample = Telemetry.Host.Tests.Prometheus.PrometheusServer.Sample;
+
+namespace Telemetry.Host.Tests.Prometheus;
+
+/// <summary>
+/// A real Prometheus scrapes the standalone host's endpoint every second while <c>demo</c> streams through it (mock
+/// Kafka cluster, Azurite, mosquitto, the simulated worker pool), then every query of seed 001 and every target of the
+/// shipped dashboard is evaluated through <c>/api/v1/query</c>, verbatim, at the host's last scrape. Results are
+/// checked against what the demo produced where PromQL allows: totals of raw counters, the lag it built and drained.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class PrometheusEndpointTests
+{
+    private const int Events = 4000;
+
+    // One partition, so the lag the demo builds while its group joins stays on one series, well above seed 001's 1000.
+    private const int Partitions = 1;
+    private const double Malformed = 0.01;
+
+    [Fact]
+    public async Task Every_seed_001_query_and_dashboard_panel_answers_in_Prometheus_scraping_the_host_during_a_demo()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var ct = timeout.Token;
+        var port = LoopbackPort.Free();
+        await using var prometheus = await PrometheusServer.StartAsync(port, ct);
+
+        // The ingested aggregates are per-minute statistics, published once their minute has closed: start the demo
+        // a few seconds before a minute ends, so a minute closes (Export:WindowGraceSeconds 0) while the host serves.
+        // The demo runs for well over 10 s, so starting between second 46 and 54 puts the minute's end inside it.
+        await Task.Delay(UntilSecondOfMinute(46, 54), ct);
+        var topic = "prom-" + Guid.NewGuid().ToString("N")[..8];
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+        var started = DateTimeOffset.UtcNow;
+        var exit = await DemoCommand.RunAsync(output, new DemoSettings(Events, 5000, Partitions, Malformed, topic, null), ct, new Dictionary<string, string?>
+        {
+            ["Prometheus:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Prometheus:Host"] = "127.0.0.1",
+            ["Export:WindowGraceSeconds"] = "0",
+        });
+        var text = output.ToString();
+        Assert.True(exit == 0, text);
+        var processed = long.Parse(Regex.Match(text, @"Summary: \d+ produced .*?, (\d+) processed").Groups[1].Value, CultureInfo.InvariantCulture);
+        var group = Regex.Match(text, @"consuming as group (\S+)\.").Groups[1].Value;
+
+        // The instant the host was last scraped: queries are evaluated there, as a dashboard open during the run would.
+        var up = await prometheus.QueryRangeAsync($"up{{job=\"{PrometheusServer.Job}\"}}", started, DateTimeOffset.UtcNow, ct);
+        var scraped = up.SelectMany(s => s.Points).Where(p => p.Value == 1).Select(p => p.Time).ToList();
+        Assert.True(scraped.Count >= 5, $"Prometheus scraped the host {scraped.Count} times.\n{prometheus.Log}\n{text}");
+        var last = scraped.Max();
+
+        // What was produced, read raw: the demo topic's consumed messages and dead letters.
+        var consumed = await prometheus.QueryAsync($"sum(kafka_eventbus_messages_consumed_total{{messaging_destination=\"{topic}\"}})", last, ct);
+        Assert.Equal(Events, Assert.Single(consumed).Value);
+        var deadLettered = await prometheus.QueryAsync("sum(kafka_eventbus_messages_dlq_total)", last, ct);
+        Assert.Equal(new DemoGenerator(topic, Partitions, Events, 5000, Malformed).ExpectedMalformed, Assert.Single(deadLettered).Value);
+
+        var failures = new List<string>();
+        foreach (var (title, expression) in SeedQueries.Seed001())
+        {
+            // Seed 001's high-lag query is asked when the lag was highest, since the demo drains it by the end.
+            var at = expression.Contains("> 1000", StringComparison.Ordinal) ? await HighestLagAsync(prometheus, group, started, last, ct) : last;
+            var result = await prometheus.QueryAsync(expression, at, ct);
+            var problem = result.Count == 0 ? "no result" : Check(expression, result, processed, group);
+            if (problem is not null)
+            {
+                failures.Add($"{title}: {expression.ReplaceLineEndings(" ")} -> {problem} [{Describe(result)}]");
+            }
+        }
+
+        foreach (var (panel, type, expression) in SeedQueries.DashboardTargets())
+        {
+            var result = await prometheus.QueryAsync(expression, last, ct);
+            if (result.Count == 0 || result.Any(s => !double.IsFinite(s.Value) && type != "table"))
+            {
+                failures.Add($"dashboard panel '{panel}' ({type}): {expression} -> [{Describe(result)}]");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures) + "\n\n" + text);
+    }
+
+    /// <summary>The host's names must be exactly seed 001's: a renamed or suffixed metric leaves these empty.</summary>
+    private static string? Check(string expression, IReadOnlyList<Sample> result, long processed, string group)
+    {
+        if (result.Any(s => double.IsNaN(s.Value)))
+        {
+            return "NaN";
+        }
+
+        return expression switch
+        {
+            "sum(increase(kafka_eventbus_messages_consumed_total[1m]))" =>
+                result[0].Value is > 0 && result[0].Value <= processed ? null : $"not within (0, {processed}] messages processed",
+            "sum(rate(kafka_eventbus_messages_consumed_total[5m])) by (event_type)" =>
+                result.All(s => s.Value > 0 && s.Labels.ContainsKey("event_type")) ? null : "a rate of 0 or no event_type",
+            "sum(kafka_eventbus_consumer_lag) by (messaging_kafka_consumer_group)" =>
+                result.Any(s => s.Labels.GetValueOrDefault("messaging_kafka_consumer_group") == group && s.Value == 0) ? null : $"group {group} not caught up at the end",
+            "max(kafka_eventbus_consumer_lag) by (messaging_kafka_partition)" =>
+                result.All(s => s.Value == 0) ? null : "a partition still lagging at the end",
+            "deriv(kafka_eventbus_consumer_lag[10m])" =>
+                result.Any(s => s.Value < 0) ? null : "no partition catching up, though the demo drained its lag",
+            "kafka_eventbus_consumer_lag > 1000" =>
+                result.All(s => s.Value > 1000) ? null : "a value not above 1000",
+            "avg_over_time(kafka_eventbus_connections_active[1h]) * 100" =>
+                result.All(s => s.Value is >= 0 and <= 100) ? null : "not a percentage",
+            _ when expression.StartsWith("rate(kafka_eventbus_messages_dlq_total", StringComparison.Ordinal) =>
+                result.All(s => s.Value > 0) ? null : "no dead letters, though the demo produced malformed records",
+            _ => null,
+        };
+    }
+
+    /// <summary>When the demo's lag on one partition was highest (it produces faster than the group joins).</summary>
+    private static async Task<DateTimeOffset> HighestLagAsync(PrometheusServer prometheus, string group, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var lag = await prometheus.QueryRangeAsync($"max(kafka_eventbus_consumer_lag{{messaging_kafka_consumer_group=\"{group}\"}})", from, to, ct);
+        var highest = Assert.Single(lag).Points.MaxBy(p => p.Value);
+        return highest.Time;
+    }
+
+    private static TimeSpan UntilSecondOfMinute(int earliest, int latest)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var second = now.Second + (now.Millisecond / 1000.0);
+        return second >= earliest && second <= latest
+            ? TimeSpan.Zero
+            : TimeSpan.FromSeconds(((earliest - second) + 60) % 60);
+    }
+
+    private static string Describe(IReadOnlyList<Sample> result) =>
+        string.Join("; ", result.Take(6).Select(s => $"{{{string.Join(",", s.Labels.Select(l => $"{l.Key}={l.Value}"))}}} {s.Value.ToString(CultureInfo.InvariantCulture)}"));
+}
