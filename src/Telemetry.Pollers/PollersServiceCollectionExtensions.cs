@@ -61,7 +61,8 @@ public static class PollersServiceCollectionExtensions
                 new ProducerConfig { Acks = Acks.All, ClientId = "telemetry-pollers", MessageTimeoutMs = 10_000, LingerMs = 5 },
                 sp.GetRequiredService<IConfiguration>(),
                 "the worker-pool poller publishes its events to Kafka"),
-            Options(sp).Value.TelemetryTopic));
+            Options(sp).Value.TelemetryTopic,
+            sp.GetRequiredService<OwnTelemetry>()));
         services.TryAddSingleton(sp => new KafkaLagSource(() => KafkaConnection.Configure(
             new AdminClientConfig { ClientId = "telemetry-lag-poller" },
             sp.GetRequiredService<IConfiguration>(),

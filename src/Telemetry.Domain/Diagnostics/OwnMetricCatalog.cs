@@ -58,6 +58,7 @@ public static class OwnMetricCatalog
     public const string MqttMessagesSentRate = "mqtt.broker.messages.sent.rate";
     public const string MqttBytesReceivedRate = "mqtt.broker.bytes.received.rate";
     public const string MqttBytesSentRate = "mqtt.broker.bytes.sent.rate";
+    public const string MqttMessagesDroppedRate = "mqtt.broker.messages.dropped.rate";
     public const string WorkerPoolUp = "snakepit.pool.endpoint.up";
     public const string WorkerPoolWorkers = "snakepit.pool.workers";
     public const string WorkerPoolBusyWorkers = "snakepit.pool.workers.busy";
@@ -112,6 +113,7 @@ public static class OwnMetricCatalog
         Poller(MqttMessagesSentRate, "{message}/s", "Messages sent by the broker per second.", MqttBrokerKey),
         Poller(MqttBytesReceivedRate, "By/s", "Bytes received by the broker per second.", MqttBrokerKey),
         Poller(MqttBytesSentRate, "By/s", "Bytes sent by the broker per second.", MqttBrokerKey),
+        Poller(MqttMessagesDroppedRate, "{message}/s", "Publishes the broker dropped per second ($SYS/broker/publish/messages/dropped).", MqttBrokerKey),
         Poller(WorkerPoolUp, "{endpoint}", "Worker-pool health endpoint answered with a valid document (1) or not (0).", WorkerPoolKey),
         Poller(WorkerPoolWorkers, "{worker}", "Workers reported by the pool.", WorkerPoolKey),
         Poller(WorkerPoolBusyWorkers, "{worker}", "Workers of the pool busy with a request.", WorkerPoolKey),

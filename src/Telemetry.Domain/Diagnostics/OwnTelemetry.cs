@@ -214,7 +214,39 @@ public sealed class OwnTelemetry : IDisposable
         _handlerDuration.Record(duration.TotalMilliseconds, new TagList { { K.HandlerName, handlerName }, { K.EventType, eventType } });
     }
 
-    /// <summary>A batch of <paramref name="count"/> messages was published (the DLQ producer, the demo generator).</summary>
+    /// <summary>
+    /// One handling round of a batch by the record handler (decode, validate, aggregate): every successful outcome counts
+    /// as an invocation, every failed or malformed one as an error of its error kind, and the round's time is one
+    /// <c>handler.duration</c> measurement (the handler runs over a batch, not one message at a time).
+    /// </summary>
+    public void Handled(string handlerName, string eventType, ReadOnlySpan<MessageOutcome> outcomes, TimeSpan duration)
+    {
+        var tags = new TagList { { K.HandlerName, handlerName }, { K.EventType, eventType } };
+        var succeeded = 0;
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.IsSuccess)
+            {
+                succeeded++;
+            }
+            else
+            {
+                _handlerErrors.Add(1, new TagList { { K.HandlerName, handlerName }, { K.EventType, eventType }, { K.ErrorType, outcome.ErrorKind } });
+            }
+        }
+
+        if (succeeded > 0)
+        {
+            _handlerInvocations.Add(succeeded, tags);
+        }
+
+        if (outcomes.Length > 0)
+        {
+            _handlerDuration.Record(duration.TotalMilliseconds, tags);
+        }
+    }
+
+    /// <summary>A batch of <paramref name="count"/> messages was published (the DLQ producer, the DLQ replay, the pollers' derived events).</summary>
     public void Published(string topic, string eventType, int count, TimeSpan duration)
     {
         _messagesPublished.Add(count, new TagList { { K.MessagingSystem, K.KafkaSystem }, { K.MessagingDestination, topic }, { K.EventType, eventType } });
@@ -233,7 +265,7 @@ public sealed class OwnTelemetry : IDisposable
 
     public void ConnectionFailed(string errorType) => _connectionErrors.Add(1, new TagList { { K.ErrorType, errorType } });
 
-    public void Reconnecting() => _reconnections.Add(1);
+    public void Reconnecting(long count = 1) => _reconnections.Add(count);
 
     public void Rebalanced(string consumerGroup) => _rebalances.Add(1, new TagList { { K.KafkaConsumerGroup, consumerGroup } });
 
@@ -267,11 +299,24 @@ public sealed class OwnTelemetry : IDisposable
         }
     }
 
+    // One series per group: two readings with the same tags would leave the exporter keeping whichever came last. A
+    // consumer's own state outranks a poller's; among equals, one disconnected reader makes the group read 0.
     private IEnumerable<Measurement<long>> ObserveConnections()
     {
+        var groups = new Dictionary<string, ConnectionStateObservation>(StringComparer.Ordinal);
         foreach (var reading in _connectionSources.Collect())
         {
-            yield return new Measurement<long>(reading.Connected ? 1 : 0, new TagList { { K.KafkaConsumerGroup, reading.ConsumerGroup } });
+            if (!groups.TryGetValue(reading.ConsumerGroup, out var kept)
+                || reading.Observer < kept.Observer
+                || (reading.Observer == kept.Observer && !reading.Connected))
+            {
+                groups[reading.ConsumerGroup] = reading;
+            }
+        }
+
+        foreach (var (group, reading) in groups)
+        {
+            yield return new Measurement<long>(reading.Connected ? 1 : 0, new TagList { { K.KafkaConsumerGroup, group } });
         }
     }
 

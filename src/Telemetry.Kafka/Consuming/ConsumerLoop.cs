@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Telemetry.Domain.Diagnostics;
 using Telemetry.Kafka.Configuration;
 
 namespace Telemetry.Kafka.Consuming;
@@ -26,6 +27,7 @@ internal sealed class ConsumerLoop
     private readonly IPartitionBatchProcessor processor;
     private readonly ConsumerProgress progress;
     private readonly ILogger logger;
+    private readonly OwnTelemetry telemetry;
     private readonly BatchLimits limits;
     private readonly SemaphoreSlim inFlight;
     private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
@@ -41,11 +43,14 @@ internal sealed class ConsumerLoop
     private long lastHousekeeping;
     private long lastLag;
     private Error? fatal;
+    private ConsumerConnectionState? connection;
 
-    public ConsumerLoop(KafkaOptions options, ConsumerConfig config, IPartitionBatchProcessor processor, ConsumerProgress progress, ILogger logger)
+    public ConsumerLoop(KafkaOptions options, ConsumerConfig config, IPartitionBatchProcessor processor, ConsumerProgress progress, ILogger logger, OwnTelemetry telemetry)
     {
         this.options = options;
         this.config = config;
+        this.telemetry = telemetry;
+        this.config.StatisticsIntervalMs ??= ConsumerConnectionState.DefaultStatisticsIntervalMs;
         this.processor = processor;
         this.progress = progress;
         this.logger = logger;
@@ -63,7 +68,10 @@ internal sealed class ConsumerLoop
     /// <summary>Consumes until <paramref name="stoppingToken"/> fires or a fatal error occurs, then finishes safely and closes.</summary>
     public void Run(CancellationToken stoppingToken)
     {
+        using var connection = new ConsumerConnectionState(this.telemetry, this.options.ConsumerGroup);
+        this.connection = connection;
         using var consumer = new ConsumerBuilder<byte[], byte[]>(this.config)
+            .SetStatisticsHandler((_, json) => connection.Statistics(json))
             .SetPartitionsAssignedHandler((_, partitions) => this.OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => this.OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => this.OnLost(partitions))
@@ -94,6 +102,7 @@ internal sealed class ConsumerLoop
                 }
                 catch (ConsumeException ex)
                 {
+                    connection.Error(ex.Error);
                     if (ex.Error.IsFatal)
                     {
                         this.fatal = ex.Error;
@@ -118,6 +127,7 @@ internal sealed class ConsumerLoop
         {
             this.Shutdown(consumer);
             this.consumer = null;
+            this.connection = null;
         }
 
         if (this.fatal is { } error)
@@ -287,6 +297,7 @@ internal sealed class ConsumerLoop
     private void OnAssigned(List<TopicPartition> partitions)
     {
         this.progress.AddRebalance();
+        this.connection?.Assigned();
         foreach (var tp in partitions)
         {
             if (this.workers.ContainsKey(tp))
@@ -428,6 +439,7 @@ internal sealed class ConsumerLoop
 
     private void OnError(Error error)
     {
+        this.connection?.Error(error);
         if (error.IsFatal)
         {
             this.logger.LogError("Fatal Kafka consumer error {Code}: {Reason}", error.Code, error.Reason);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telemetry.Domain.Diagnostics;
 using Telemetry.Kafka.Configuration;
 
 namespace Telemetry.Kafka.Consuming;
@@ -16,14 +17,17 @@ internal sealed class KafkaConsumerService : BackgroundService
     private readonly ConsumerProgress progress;
     private readonly ILogger<KafkaConsumerService> logger;
     private readonly IHostApplicationLifetime lifetime;
+    private readonly OwnTelemetry telemetry;
 
     public KafkaConsumerService(
         IOptions<KafkaOptions> options,
         IPartitionBatchProcessor processor,
         ConsumerProgress progress,
         ILogger<KafkaConsumerService> logger,
-        IHostApplicationLifetime lifetime)
+        IHostApplicationLifetime lifetime,
+        OwnTelemetry telemetry)
     {
+        this.telemetry = telemetry;
         this.options = options.Value;
         this.processor = processor;
         this.progress = progress;
@@ -34,7 +38,7 @@ internal sealed class KafkaConsumerService : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var config = KafkaClientConfigs.Consumer(this.options, this.options.BootstrapServers);
-        var loop = new ConsumerLoop(this.options, config, this.processor, this.progress, this.logger);
+        var loop = new ConsumerLoop(this.options, config, this.processor, this.progress, this.logger, this.telemetry);
         return Task.Factory.StartNew(
             () =>
             {

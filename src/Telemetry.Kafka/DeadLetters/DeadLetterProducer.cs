@@ -1,7 +1,9 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Diagnostics;
 using Telemetry.Domain.Acknowledgement;
+using Telemetry.Domain.Diagnostics;
 using Telemetry.Kafka.Configuration;
 
 namespace Telemetry.Kafka.DeadLetters;
@@ -10,19 +12,31 @@ namespace Telemetry.Kafka.DeadLetters;
 /// The idempotent producer behind the dead-letter topic: original key and value byte for byte, original headers
 /// followed by the origin and failure headers. One instance per process, shared by all partitions.
 /// </summary>
+/// <remarks>
+/// This is one of the two places where the product publishes to Kafka (the other is <c>dlq replay</c>), so it feeds
+/// seed 001's publish metrics: each call is one publish batch (<c>batch.size</c>, <c>publish.duration</c> until every
+/// delivery report is in), its confirmed dead letters are <c>messages.published</c> and its unconfirmed ones
+/// <c>publish.errors</c>, per dead-letter topic and with <c>event.type</c> <see cref="EventType"/>. The producer's
+/// client errors (broker down, transport) are <c>connection.errors</c>.
+/// </remarks>
 internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
 {
     private readonly KafkaOptions options;
     private readonly ILogger<DeadLetterProducer> logger;
     private readonly TimeProvider time;
+    private readonly OwnTelemetry? telemetry;
     private readonly Lock gate = new();
     private IProducer<byte[]?, byte[]>? producer;
 
-    public DeadLetterProducer(IOptions<KafkaOptions> options, ILogger<DeadLetterProducer> logger, TimeProvider? time = null)
+    /// <summary>The <c>event.type</c> of what this producer publishes.</summary>
+    public const string EventType = "dead_letter";
+
+    public DeadLetterProducer(IOptions<KafkaOptions> options, ILogger<DeadLetterProducer> logger, TimeProvider? time = null, OwnTelemetry? telemetry = null)
     {
         this.options = options.Value;
         this.logger = logger;
         this.time = time ?? TimeProvider.System;
+        this.telemetry = telemetry;
     }
 
     public async Task<DeadLetterResult> PublishAsync(IReadOnlyList<DeadLetter> deadLetters, string consumerGroup, CancellationToken cancellationToken)
@@ -34,6 +48,7 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
         }
 
         var producer = this.Producer();
+        var started = Stopwatch.GetTimestamp();
         var failedAt = this.time.GetUtcNow();
         var deliveries = new Task<DeliveryResult<byte[]?, byte[]>>[deadLetters.Count];
         for (var i = 0; i < deadLetters.Count; i++)
@@ -63,20 +78,17 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
             // Inspected one by one below.
         }
 
+        this.RecordPublish(deadLetters, deliveries, Stopwatch.GetElapsedTime(started));
         for (var i = 0; i < deliveries.Length; i++)
         {
             var task = deliveries[i];
-            if (task.IsCompletedSuccessfully && task.Result.Status == PersistenceStatus.Persisted)
+            if (Persisted(task))
             {
                 continue;
             }
 
             var record = deadLetters[i].Record;
-            var error = task.Exception?.InnerException switch
-            {
-                KafkaException ke => ke.Error,
-                _ => new Error(ErrorCode.Local_Fail, task.IsCompletedSuccessfully ? $"delivery status {task.Result.Status}" : "unknown failure"),
-            };
+            var error = ErrorOf(task);
             if (error.IsFatal)
             {
                 this.Reset(producer);
@@ -87,6 +99,43 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
         }
 
         return new DeadLetterResult(deliveries.Length, null);
+    }
+
+    private static bool Persisted(Task<DeliveryResult<byte[]?, byte[]>> task) =>
+        task.IsCompletedSuccessfully && task.Result.Status == PersistenceStatus.Persisted;
+
+    private static Error ErrorOf(Task<DeliveryResult<byte[]?, byte[]>> task) => task.Exception?.InnerException switch
+    {
+        KafkaException ke => ke.Error,
+        _ => new Error(ErrorCode.Local_Fail, task.IsCompletedSuccessfully ? $"delivery status {task.Result.Status}" : "unknown failure"),
+    };
+
+    /// <summary>Seed 001's publish metrics for one call, per dead-letter topic (a batch may span several source topics).</summary>
+    private void RecordPublish(IReadOnlyList<DeadLetter> deadLetters, Task<DeliveryResult<byte[]?, byte[]>>[] deliveries, TimeSpan duration)
+    {
+        if (this.telemetry is null)
+        {
+            return;
+        }
+
+        var perTopic = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < deliveries.Length; i++)
+        {
+            var topic = this.options.DeadLetterTopicFor(deadLetters[i].Record.Topic);
+            if (Persisted(deliveries[i]))
+            {
+                perTopic[topic] = perTopic.GetValueOrDefault(topic) + 1;
+            }
+            else
+            {
+                this.telemetry.PublishFailed(topic, EventType, deliveries[i].IsCompleted ? ErrorOf(deliveries[i]).Code.ToString() : "no_delivery_report");
+            }
+        }
+
+        foreach (var (topic, count) in perTopic)
+        {
+            this.telemetry.Published(topic, EventType, count, duration);
+        }
     }
 
     public void Dispose()
@@ -133,7 +182,11 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
         lock (this.gate)
         {
             return this.producer ??= new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.DeadLetterProducer(this.options, this.options.BootstrapServers))
-                .SetErrorHandler((_, e) => this.logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Dead-letter producer error {Code}: {Reason}", e.Code, e.Reason))
+                .SetErrorHandler((_, e) =>
+                {
+                    this.telemetry?.ConnectionFailed(e.Code.ToString());
+                    this.logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Dead-letter producer error {Code}: {Reason}", e.Code, e.Reason);
+                })
                 .SetLogHandler((_, _) => { })
                 .Build();
         }

@@ -21,9 +21,6 @@ namespace Telemetry.Kafka.Pipeline;
 /// </summary>
 internal sealed class TelemetryPipeline : IPartitionBatchProcessor
 {
-    private const string HandlerName = "telemetry.pipeline";
-    private const string EventType = "telemetry";
-
     private readonly KafkaOptions options;
     private readonly IngestionOptions ingestion;
     private readonly IReadOnlyList<IAggregateSink> sinks;
@@ -66,7 +63,7 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
         var started = Stopwatch.GetTimestamp();
         this.telemetry.BatchStarted(tags);
         var activity = this.telemetry.BatchProcessStarted(tags, batch.Records.Count);
-        this.telemetry.MessagesConsumed(batch.Topic, batch.Partition, EventType, batch.Records.Count);
+        this.telemetry.MessagesConsumed(batch.Topic, batch.Partition, PipelineHandler.EventType, batch.Records.Count);
 
         var ack = new BatchAcknowledger(batch.Records, this.strategy, this.policy);
         var deadLettered = new HashSet<long>();
@@ -83,12 +80,15 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
                 var outcomes = new MessageOutcome[toHandle.Count];
                 if (toHandle.Count > 0)
                 {
+                    var handling = Stopwatch.GetTimestamp();
                     decoded = processor.Decode(toHandle);
                     decodedRecords = toHandle;
                     for (var i = 0; i < toHandle.Count; i++)
                     {
                         outcomes[i] = this.handler.Handle(toHandle[i], decoded[i], round);
                     }
+
+                    this.telemetry.Handled(PipelineHandler.Name, PipelineHandler.EventType, outcomes, Stopwatch.GetElapsedTime(handling));
                 }
 
                 var decision = ack.Decide(outcomes);
@@ -143,7 +143,6 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
             }
 
             this.progress.AddBatch();
-            this.telemetry.HandlerSucceeded(HandlerName, EventType, Stopwatch.GetElapsedTime(started));
             this.telemetry.BatchProcessEnded(tags, succeeded, failed, Stopwatch.GetElapsedTime(started), activity);
         }
         catch (OperationCanceledException)

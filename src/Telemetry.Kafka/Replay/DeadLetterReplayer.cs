@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemetry.Domain.Acknowledgement;
+using Telemetry.Domain.Diagnostics;
 using Telemetry.Kafka.Configuration;
 using Telemetry.Kafka.Consuming;
 using Telemetry.Kafka.DeadLetters;
@@ -22,18 +24,26 @@ namespace Telemetry.Kafka.Replay;
 /// from the aggregates), so its replay is the first time it counts; the marker topic keeps a second replay run
 /// from publishing it again; and the header lets anything downstream tell a replay from a new event (a replay that
 /// fails again goes back to the DLQ still carrying it).
+/// A replay run is one publish batch per target topic for seed 001's metrics: <c>messages.published</c> and
+/// <c>batch.size</c> count the replayed records, <c>publish.duration</c> is the run's publishing time, and a refused
+/// re-publish is a <c>publish.errors</c> (with <c>event.type</c> <see cref="EventType"/>).
 /// </remarks>
 public sealed class DeadLetterReplayer
 {
     private readonly KafkaOptions options;
     private readonly ILogger<DeadLetterReplayer> logger;
+    private readonly OwnTelemetry? telemetry;
 
-    public DeadLetterReplayer(IOptions<KafkaOptions> options, ILogger<DeadLetterReplayer> logger)
+    public DeadLetterReplayer(IOptions<KafkaOptions> options, ILogger<DeadLetterReplayer> logger, OwnTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options.Value;
         this.logger = logger;
+        this.telemetry = telemetry;
     }
+
+    /// <summary>The <c>event.type</c> of a replayed dead letter in the publish metrics.</summary>
+    public const string EventType = "dlq_replay";
 
     public async Task<ReplayReport> ReplayAsync(ReplayRequest request, CancellationToken cancellationToken)
     {
@@ -43,6 +53,8 @@ public sealed class DeadLetterReplayer
             .ToHashSet(StringComparer.Ordinal);
 
         var items = new List<ReplayItem>();
+        var published = new Dictionary<string, int>(StringComparer.Ordinal);
+        var publishing = TimeSpan.Zero;
         using var producer = request.DryRun ? null : new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(this.options, this.options.BootstrapServers, "dlq-replay")).Build();
         foreach (var result in this.ReadAll(request.DeadLetterTopic, cancellationToken))
         {
@@ -87,7 +99,20 @@ public sealed class DeadLetterReplayer
                 : new TopicPartition(target, Partition.Any);
 
             // Confirmed before the marker: a crash in between can at worst replay this one dead letter again.
-            await producer.ProduceAsync(destination, replay, cancellationToken).ConfigureAwait(false);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await producer.ProduceAsync(destination, replay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex)
+            {
+                this.telemetry?.PublishFailed(target, EventType, ex.Error.Code.ToString());
+                this.RecordPublished(published, publishing);
+                throw;
+            }
+
+            publishing += Stopwatch.GetElapsedTime(started);
+            published[target] = published.GetValueOrDefault(target) + 1;
             await producer.ProduceAsync(
                 request.MarkerTopic,
                 new Message<byte[]?, byte[]?>
@@ -99,9 +124,18 @@ public sealed class DeadLetterReplayer
         }
 
         producer?.Flush(cancellationToken);
+        this.RecordPublished(published, publishing);
         var report = new ReplayReport(request.DryRun, items);
         this.logger.LogInformation("dlq replay of {Topic}: {Replayed} replayed{DryRun}, {Filtered} filtered, {Already} already replayed", request.DeadLetterTopic, report.Replayed, request.DryRun ? " (dry run)" : string.Empty, report.Filtered, report.AlreadyReplayed);
         return report;
+    }
+
+    private void RecordPublished(Dictionary<string, int> published, TimeSpan duration)
+    {
+        foreach (var (topic, count) in published)
+        {
+            this.telemetry?.Published(topic, EventType, count, duration);
+        }
     }
 
     private static Headers ReplayHeaders(ConsumeResult<byte[], byte[]> deadLetter, string deadLetterTopic)

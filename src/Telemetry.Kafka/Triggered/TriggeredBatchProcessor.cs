@@ -82,18 +82,23 @@ public sealed class TriggeredBatchProcessor
     {
         var tags = new KafeeBatchTags(topic, partition, this.options.ConsumerGroup, this.strategy);
         var started = Stopwatch.GetTimestamp();
+        // The extension hands over a batch it has already gathered, so it starts and begins processing at once.
+        this.telemetry.BatchStarted(tags);
         var activity = this.telemetry.BatchProcessStarted(tags, records.Count);
-        this.telemetry.MessagesConsumed(topic, partition, "telemetry", records.Count);
+        this.telemetry.MessagesConsumed(topic, partition, PipelineHandler.EventType, records.Count);
 
         // A fresh processor per invocation: executions of different partitions may run at once, and nothing of a
         // batch must outlive the invocation that the extension may re-run.
         var processor = new TelemetryPartitionProcessor(topic, partition, this.ingestion);
+        var handling = Stopwatch.GetTimestamp();
         var decoded = processor.Decode(records);
         var outcomes = new MessageOutcome[records.Count];
         for (var i = 0; i < records.Count; i++)
         {
             outcomes[i] = this.handler.Handle(records[i], decoded[i], attempt);
         }
+
+        this.telemetry.Handled(PipelineHandler.Name, PipelineHandler.EventType, outcomes, Stopwatch.GetElapsedTime(handling));
 
         var plan = TriggeredBatchPlan.Decide(this.strategy, this.policy, records, outcomes, new TriggerAttempt(attempt, -1));
         if (plan.Retries.Count > 0)

@@ -1,49 +1,42 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Telemetry.Domain.Diagnostics;
 
 namespace Telemetry.Pollers.Diagnostics;
 
 /// <summary>
-/// The pollers' instruments on the shared <c>Telemetry.Functions</c> meter (<see cref="OwnTelemetry.Meter"/>):
-/// seed 001's <c>kafka.eventbus.consumer.lag</c> is OwnTelemetry's gauge, fed through
-/// <see cref="OwnTelemetry.RegisterConsumerLag"/>; the gauges OwnTelemetry does not have (lag in seconds, lag_sum,
-/// lag status, MQTT broker and worker-pool gauges) and the MQTT reconnection counter are created here, on the same
-/// meter, all reading <see cref="GaugeReadings"/> at collection time.
+/// The pollers' instruments on the shared <c>Telemetry.Functions</c> meter (<see cref="OwnTelemetry.Meter"/>), created
+/// from <see cref="OwnMetricCatalog"/>'s poller entries (name, unit and description come from there only): seed 001's
+/// <c>kafka.eventbus.consumer.lag</c> is OwnTelemetry's gauge, fed through <see cref="OwnTelemetry.RegisterConsumerLag"/>;
+/// the other gauges read <see cref="GaugeReadings"/> at collection time. The lag poller also reports whether it reached
+/// each group's cluster, which is <c>kafka.eventbus.connections.active</c> where no consumer of ours runs (the Functions
+/// app, whose consumer is the extension's).
 /// </summary>
 internal sealed class PollerInstruments : IDisposable
 {
+    private readonly OwnTelemetry _telemetry;
     private readonly Counter<long> _mqttReconnections;
     private readonly IDisposable _lagRegistration;
+    private readonly IDisposable _connectionRegistration;
+    private readonly ConcurrentDictionary<string, bool> _groupsReached = new(StringComparer.Ordinal);
 
     public PollerInstruments(OwnTelemetry telemetry, GaugeReadings readings)
     {
+        _telemetry = telemetry;
         Readings = readings;
         var meter = telemetry.Meter;
         _lagRegistration = telemetry.RegisterConsumerLag(() => readings.Observe(PollerMetricNames.ConsumerLag).Select(ToLagObservation));
+        _connectionRegistration = telemetry.RegisterConnectionState(
+            () => _groupsReached.Select(g => new ConnectionStateObservation(g.Key, g.Value, ConnectionObserver.Poller)));
 
-        void Gauge(string name, string unit, string description) =>
-            meter.CreateObservableGauge(name, () => readings.Observe(name), unit, description);
+        foreach (var metric in OwnMetricCatalog.All.Where(m => m.Component == OwnMetricComponent.Pollers && m.Kind == OwnInstrumentKind.ObservableGauge))
+        {
+            var name = metric.Name;
+            meter.CreateObservableGauge(name, () => readings.Observe(name), metric.Unit, metric.Description);
+        }
 
-        Gauge(PollerMetricNames.ConsumerLagSeconds, "s", "Consumer lag in time per partition, interpolated from (latest offset, time) samples.");
-        Gauge(PollerMetricNames.ConsumerLagSum, "{message}", "Message lag summed over a topic's partitions (lag_sum).");
-        Gauge(PollerMetricNames.ConsumerLagStatus, "{status}", "Burrow status per partition, and per group without a partition: 1 OK, 2 WARN, 3 ERR, 4 STOP, 5 STALL, 6 REWIND.");
-        Gauge(PollerMetricNames.MqttConnectionsActive, "{connection}", "MQTT broker reachable by the poller (1) or not (0).");
-        Gauge(PollerMetricNames.MqttClientsConnected, "{client}", "Clients connected to the broker ($SYS/broker/clients/connected).");
-        Gauge(PollerMetricNames.MqttSubscriptions, "{subscription}", "Subscriptions on the broker ($SYS/broker/subscriptions/count).");
-        Gauge(PollerMetricNames.MqttRetainedMessages, "{message}", "Retained messages on the broker.");
-        Gauge(PollerMetricNames.MqttUptime, "s", "Broker uptime ($SYS/broker/uptime).");
-        Gauge(PollerMetricNames.MqttMessagesReceivedRate, "{message}/s", "Messages received by the broker per second.");
-        Gauge(PollerMetricNames.MqttMessagesSentRate, "{message}/s", "Messages sent by the broker per second.");
-        Gauge(PollerMetricNames.MqttBytesReceivedRate, "By/s", "Bytes received by the broker per second.");
-        Gauge(PollerMetricNames.MqttBytesSentRate, "By/s", "Bytes sent by the broker per second.");
-        Gauge(PollerMetricNames.MqttMessagesDroppedRate, "{message}/s", "Publishes the broker dropped per second ($SYS/broker/publish/messages/dropped).");
-        Gauge(PollerMetricNames.WorkerPoolUp, "{endpoint}", "Worker-pool health endpoint answered with a valid document (1) or not (0).");
-        Gauge(PollerMetricNames.WorkerPoolWorkers, "{worker}", "Workers reported by the pool.");
-        Gauge(PollerMetricNames.WorkerPoolBusyWorkers, "{worker}", "Workers of the pool busy with a request.");
-        Gauge(PollerMetricNames.WorkerPoolQueueSize, "{request}", "Requests waiting in the pool's queue.");
-        Gauge(PollerMetricNames.WorkerPoolQueueCapacity, "{request}", "Capacity of the pool's queue.");
-
-        _mqttReconnections = meter.CreateCounter<long>(PollerMetricNames.MqttReconnections, "{reconnection}", "Connection attempts to a broker that was down at the previous poll.");
+        var reconnections = OwnMetricCatalog.Get(PollerMetricNames.MqttReconnections);
+        _mqttReconnections = meter.CreateCounter<long>(reconnections.Name, reconnections.Unit, reconnections.Description);
     }
 
     public GaugeReadings Readings { get; }
@@ -51,7 +44,29 @@ internal sealed class PollerInstruments : IDisposable
     public void MqttReconnectionAttempted(string broker) =>
         _mqttReconnections.Add(1, new KeyValuePair<string, object?>(PollerMetricNames.BrokerAttribute, broker));
 
-    public void Dispose() => _lagRegistration.Dispose();
+    /// <summary>The lag poller read the group's offsets: connected, and a reconnection if the previous poll could not.</summary>
+    public void KafkaReached(string consumerGroup)
+    {
+        if (_groupsReached.TryGetValue(consumerGroup, out var before) && !before)
+        {
+            _telemetry.Reconnecting();
+        }
+
+        _groupsReached[consumerGroup] = true;
+    }
+
+    /// <summary>The lag poller could not read the group's offsets from Kafka (<paramref name="errorType"/>: the Kafka error code, or <c>timeout</c>).</summary>
+    public void KafkaUnreachable(string consumerGroup, string errorType)
+    {
+        _telemetry.ConnectionFailed(errorType);
+        _groupsReached[consumerGroup] = false;
+    }
+
+    public void Dispose()
+    {
+        _lagRegistration.Dispose();
+        _connectionRegistration.Dispose();
+    }
 
     // The lag readings are written with seed 001's tags in seed 001's order: partition, group, destination.
     private static ConsumerLagObservation ToLagObservation(Measurement<double> m)

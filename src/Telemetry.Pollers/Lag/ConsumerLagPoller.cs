@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemetry.Domain.Aggregation;
@@ -75,7 +76,18 @@ public sealed class ConsumerLagPoller : IPoller
             timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
             var offsetsTask = _source.ReadAsync(group, topics, TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token);
             var previousTask = _store.LoadAsync(group, timeout.Token);
-            var offsets = await offsetsTask.ConfigureAwait(false);
+            IReadOnlyList<PartitionOffsets> offsets;
+            try
+            {
+                offsets = await offsetsTask.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is KafkaException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                _instruments.KafkaUnreachable(group, ex is KafkaException kafka ? kafka.Error.Code.ToString() : "timeout");
+                throw;
+            }
+
+            _instruments.KafkaReached(group);
             var (previous, previousGroupStatus) = await previousTask.ConfigureAwait(false);
             var now = _time.GetUtcNow();
 

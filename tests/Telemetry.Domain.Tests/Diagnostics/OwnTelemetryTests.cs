@@ -124,6 +124,40 @@ public sealed class OwnTelemetryTests
     }
 
     [Fact]
+    public void One_connection_series_per_group_where_our_consumer_outranks_the_poller_and_a_disconnected_reader_wins_among_equals()
+    {
+        using var telemetry = new OwnTelemetry();
+        using var listener = new OwnTelemetryListener(telemetry);
+        using var poller = telemetry.RegisterConnectionState(() =>
+        [
+            new ConnectionStateObservation("standalone", false, ConnectionObserver.Poller),
+            new ConnectionStateObservation("functions", true, ConnectionObserver.Poller),
+        ]);
+        using var consumer = telemetry.RegisterConnectionState(() => [new ConnectionStateObservation("standalone", true)]);
+        using var second = telemetry.RegisterConnectionState(() => [new ConnectionStateObservation("functions", false, ConnectionObserver.Poller)]);
+
+        listener.CollectGauges();
+
+        var readings = listener.Of(OwnMetricCatalog.ConnectionsActive).ToDictionary(m => (string)m["messaging.kafka.consumer_group"]!, m => m.Value);
+        Assert.Equal(new Dictionary<string, double> { ["standalone"] = 1, ["functions"] = 0 }, readings);
+    }
+
+    [Fact]
+    public void A_handling_round_counts_successes_as_invocations_failures_as_errors_by_kind_and_records_one_duration()
+    {
+        using var telemetry = new OwnTelemetry();
+        using var listener = new OwnTelemetryListener(telemetry);
+        MessageOutcome[] outcomes = [MessageOutcome.Succeeded, MessageOutcome.Malformed("not_json"), MessageOutcome.Succeeded, MessageOutcome.Failed("TimeoutException"), MessageOutcome.Succeeded];
+
+        telemetry.Handled("telemetry.pipeline", "telemetry", outcomes, TimeSpan.FromMilliseconds(2.5));
+
+        var invocations = Assert.Single(listener.Of(OwnMetricCatalog.HandlerInvocations));
+        Assert.Equal((3d, "telemetry.pipeline", "telemetry"), (invocations.Value, invocations["handler.name"], invocations["event.type"]));
+        Assert.Equal(["not_json", "TimeoutException"], listener.Of(OwnMetricCatalog.HandlerErrors).Select(m => m["error.type"]));
+        Assert.Equal([2.5], listener.Of(OwnMetricCatalog.HandlerDuration).Select(m => m.Value));
+    }
+
+    [Fact]
     public void The_batch_activity_carries_bounded_tags_and_its_outcome()
     {
         using var telemetry = new OwnTelemetry();

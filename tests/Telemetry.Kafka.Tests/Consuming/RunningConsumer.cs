@@ -1,3 +1,5 @@
+using Confluent.Kafka;
+using Telemetry.Domain.Diagnostics;
 using Telemetry.Kafka.Configuration;
 using Telemetry.Kafka.Consuming;
 using Telemetry.Testing.Kafka;
@@ -10,14 +12,15 @@ internal sealed class RunningConsumer : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
-    private RunningConsumer(KafkaOptions options, IPartitionBatchProcessor processor)
+    private RunningConsumer(KafkaOptions options, IPartitionBatchProcessor processor, OwnTelemetry? telemetry, Action<ConsumerConfig>? configure)
     {
         this.Options = options;
         var config = KafkaClientConfigs.Consumer(options, options.BootstrapServers);
         config.ClientId = MockKafkaCluster.UniqueName("c");
         config.HeartbeatIntervalMs = 250;
         config.TopicMetadataRefreshIntervalMs = 1000;
-        var consumerLoop = new ConsumerLoop(options, config, processor, this.Progress, new ConsoleTestLogger(config.ClientId))
+        configure?.Invoke(config);
+        var consumerLoop = new ConsumerLoop(options, config, processor, this.Progress, new ConsoleTestLogger(config.ClientId), telemetry ?? new OwnTelemetry())
         {
             CommitObserver = c => this.Committed.Enqueue((c.Partition.Value, c.Offset.Value, System.Diagnostics.Stopwatch.GetTimestamp())),
         };
@@ -44,7 +47,8 @@ internal sealed class RunningConsumer : IAsyncDisposable
         ShutdownTimeoutMs = 5_000,
     };
 
-    public static RunningConsumer Start(KafkaOptions options, IPartitionBatchProcessor processor) => new(options, processor);
+    public static RunningConsumer Start(KafkaOptions options, IPartitionBatchProcessor processor, OwnTelemetry? telemetry = null, Action<ConsumerConfig>? configure = null) =>
+        new(options, processor, telemetry, configure);
 
     /// <summary>Stops as SIGTERM does and waits for the loop to commit and close.</summary>
     public async Task StopAsync()

@@ -74,16 +74,17 @@ internal static class PipelineHarness
     /// <summary>A valid envelope (Event Pipeline execution: exactly one <c>.count</c> metric per event).</summary>
     public static byte[] Valid(int i) => Encoding.UTF8.GetBytes(TelemetrySampleGenerator.Example("event_pipeline.event.execution", Now.AddMilliseconds(i)));
 
-    public static TelemetryPipeline Create(KafkaOptions options, IRecordHandler handler, IAggregateSink sink, out DeadLetterProducer dlq, TimeProvider? time = null)
+    public static TelemetryPipeline Create(KafkaOptions options, IRecordHandler handler, IAggregateSink sink, out DeadLetterProducer dlq, TimeProvider? time = null, OwnTelemetry? telemetry = null)
     {
-        dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance, time);
+        telemetry ??= new OwnTelemetry();
+        dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance, time, telemetry);
         return new TelemetryPipeline(
             Options.Create(options),
             Options.Create(new IngestionOptions()),
             [sink],
             dlq,
             handler,
-            new OwnTelemetry(),
+            telemetry,
             new ConsumerProgress(),
             NullLogger<TelemetryPipeline>.Instance);
     }
