@@ -7,7 +7,8 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 
 // Options (validated at start-up), core, ledger, DLQ producer, keyed pollers and our meters: everything the function
-// classes are constructed with, resolved by tests/Telemetry.Host.Tests/FunctionsApp without the worker packages.
+// classes are constructed with, resolved by tests/Telemetry.Host.Tests/FunctionsApp without the worker packages. It
+// also adds OTLP (OTEL_EXPORTER_OTLP_ENDPOINT) and the Prometheus endpoint (Prometheus:Port), each off unless set.
 builder.Services.AddTelemetryFunctionsApp(builder.Configuration);
 
 var openTelemetry = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
