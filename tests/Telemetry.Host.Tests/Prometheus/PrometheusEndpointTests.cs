@@ -56,6 +56,8 @@ public sealed class PrometheusEndpointTests
         {
             ["Kafka:BootstrapServers"] = cluster.BootstrapServers,
             ["Kafka:DeadLetterTopic"] = deadLetters,
+            // A refused dead letter fails within a second rather than librdkafka's usual 30 s of retrying.
+            ["Kafka:DeadLetterTimeoutMs"] = "1000",
             ["Prometheus:Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Prometheus:Host"] = "127.0.0.1",
             ["Export:WindowGraceSeconds"] = "0",
@@ -80,11 +82,12 @@ public sealed class PrometheusEndpointTests
         var processed = long.Parse(Regex.Match(text, @"Summary: \d+ produced .*?, (\d+) processed").Groups[1].Value, CultureInfo.InvariantCulture);
         var group = Regex.Match(text, @"consuming as group (\S+)\.").Groups[1].Value;
 
-        // The instant the host was last scraped with its pollers running: queries are evaluated there, as a dashboard
+        // The instant the host was last scraped with its consumer running: queries are evaluated there, as a dashboard
         // open during the run would. (Scrapes during the host's shutdown see its components leave one by one.)
-        var running = await prometheus.QueryRangeAsync("count(kafka_eventbus_consumer_lag)", started, DateTimeOffset.UtcNow, ct);
+        var running = await prometheus.QueryRangeAsync("count(kafka_eventbus_messages_consumed_total)", started, DateTimeOffset.UtcNow, ct);
         var scraped = running.SelectMany(s => s.Points).Select(p => p.Time).ToList();
-        Assert.True(scraped.Count >= 5, $"Prometheus saw the running host {scraped.Count} times.\n{prometheus.Log}\n{text}");
+        var up = await prometheus.QueryRangeAsync($"up{{job=\"{PrometheusServer.Job}\"}}", started, DateTimeOffset.UtcNow, ct);
+        Assert.True(scraped.Count >= 5, $"Prometheus saw the running host {scraped.Count} times; up: {string.Join(" ", up.SelectMany(u => u.Points).Select(p => p.Value))}\n{prometheus.Log}\n{text}");
         var last = scraped.Max();
 
         // What was produced, read raw: the demo topic's consumed messages and dead letters.
