@@ -8,7 +8,8 @@ using Telemetry.Functions.Ingestion;
 var builder = FunctionsApplication.CreateBuilder(args);
 
 // Options (validated at start-up), core, ledger, DLQ producer, keyed pollers and our meters: everything the function
-// classes are constructed with, resolved by tests/Telemetry.Host.Tests/FunctionsApp without the worker packages.
+// classes are constructed with, resolved by tests/Telemetry.Host.Tests/FunctionsApp without the worker packages. It
+// also adds OTLP (OTEL_EXPORTER_OTLP_ENDPOINT) and the Prometheus endpoint (Prometheus:Port), each off unless set.
 builder.Services.AddTelemetryFunctionsApp(builder.Configuration);
 
 // The trigger's security is compiled in (KafkaTriggerSecurity); a Kafka:SecurityProtocol or Kafka:SaslMechanism

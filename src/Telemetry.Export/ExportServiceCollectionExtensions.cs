@@ -12,6 +12,7 @@ using Telemetry.Domain.Aggregation;
 using Telemetry.Export.Aggregates;
 using Telemetry.Export.Configuration;
 using Telemetry.Export.Pipeline;
+using Telemetry.Export.Publishers;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -88,6 +89,39 @@ public static class ExportServiceCollectionExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ExportMeterNames>().Own));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExportStartupReport>());
+        services.AddMetricPublishers();
         return services;
+    }
+
+    /// <summary>
+    /// OTLP and Prometheus beside Azure Monitor, in both hosts: each on when its settings say so (the standard
+    /// <c>OTEL_EXPORTER_OTLP_*</c> endpoint; <c>Prometheus:Port</c>), each with a MeterProvider of its own.
+    /// </summary>
+    private static void AddMetricPublishers(this IServiceCollection services)
+    {
+        services.AddOptions<PrometheusOptions>().BindConfiguration(PrometheusOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrometheusOptions>, PrometheusOptionsValidator>());
+        services.AddOptions<OtlpPublisherOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.Endpoint = configuration[OtlpPublisherOptions.EndpointKey];
+                options.MetricsEndpoint = configuration[OtlpPublisherOptions.MetricsEndpointKey];
+                options.Protocol = configuration[OtlpPublisherOptions.ProtocolKey];
+                options.MetricsProtocol = configuration[OtlpPublisherOptions.MetricsProtocolKey];
+                options.Timeout = configuration[OtlpPublisherOptions.TimeoutKey];
+                options.Interval = configuration[OtlpPublisherOptions.IntervalKey];
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OtlpPublisherOptions>, OtlpPublisherOptionsValidator>());
+        services.TryAddSingleton(sp => new MetricPublishers(
+            sp.GetRequiredService<IOptions<ExportOptions>>(),
+            sp.GetRequiredService<IOptions<PrometheusOptions>>(),
+            sp.GetRequiredService<IOptions<OtlpPublisherOptions>>(),
+            sp.GetRequiredService<IConfiguration>(),
+            sp.GetRequiredService<ExportMeterNames>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MetricPublishers>(sp => sp.GetRequiredService<MetricPublishers>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregateSink, PublishersAggregateSink>());
     }
 }

@@ -13,8 +13,9 @@ public static class FunctionsAppServiceCollectionExtensions
     /// Registers everything a function class constructor takes: the pipeline and its <c>TriggeredBatchProcessor</c>
     /// (<see cref="TelemetryServiceCollectionExtensions.AddTelemetryPipeline"/>), the ledger and its
     /// <c>LedgerRollup</c>, the three pollers keyed by <c>PollerNames</c> for the timer triggers, and our meters on the
-    /// host's OpenTelemetry pipeline. The worker's OpenTelemetry defaults and the Azure Monitor exporter stay in
-    /// Program.cs, since they come from the worker packages.
+    /// host's OpenTelemetry pipeline, with the OTLP and Prometheus publishers beside it (each on only when its settings
+    /// say so: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>Prometheus:Port</c>). The worker's OpenTelemetry defaults and the
+    /// Azure Monitor exporter stay in Program.cs, since they come from the worker packages.
     /// </summary>
     public static IServiceCollection AddTelemetryFunctionsApp(this IServiceCollection services, IConfiguration configuration)
     {

@@ -30,9 +30,12 @@ internal sealed partial class AggregateMeter : IDisposable
     private long _overflowedSeries;
     private long _rejectedByNameLimit;
     private long _rejectedByInvalidName;
+    private readonly HeldPoints? _held;
 
-    public AggregateMeter(PendingAggregates pending, string meterName, int maxSeriesPerMetric)
+    /// <param name="held">For a scraped publisher: keeps each series' last minute on show (see <see cref="HeldPoints"/>).</param>
+    public AggregateMeter(PendingAggregates pending, string meterName, int maxSeriesPerMetric, HeldPoints? held = null)
     {
+        _held = held;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSeriesPerMetric, 2);
         _pending = pending;
         _maxSeriesPerMetric = maxSeriesPerMetric;
@@ -153,7 +156,8 @@ internal sealed partial class AggregateMeter : IDisposable
         {
             if (slot.LastGeneration == _snapshot.Generation)
             {
-                _snapshot = new Snapshot(_snapshot.Generation + 1, Group(_pending.TakeReady()));
+                var fresh = Group(_pending.TakeReady());
+                _snapshot = new Snapshot(_snapshot.Generation + 1, _held is null ? fresh : _held.Merge(fresh));
             }
 
             slot.LastGeneration = _snapshot.Generation;

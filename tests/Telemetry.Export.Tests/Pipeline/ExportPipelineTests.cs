@@ -44,7 +44,11 @@ public sealed class ExportPipelineTests
         var line = Assert.Single(said);
         Assert.Equal(LogLevel.Warning, line.Level);
         Assert.Contains("off", line.Message, StringComparison.Ordinal);
-        Assert.Same(export.Sink, Assert.Single(export.Services.GetServices<IAggregateSink>()));
+        // The Azure Monitor sink, and the publishers' sink beside it, which holds nothing with no publisher on.
+        var sinks = export.Services.GetServices<IAggregateSink>().ToList();
+        Assert.Same(export.Sink, Assert.Single(sinks.OfType<AzureMonitorAggregateSink>()));
+        Assert.Equal(2, sinks.Count);
+        Assert.Empty(export.Services.GetRequiredService<Telemetry.Export.Publishers.MetricPublishers>().Enabled);
     }
 
     [Fact]

@@ -11,13 +11,17 @@ internal static partial class RepositoryFiles
 {
     public static readonly string Root = FindRoot();
 
-    /// <summary>Runtime settings the Functions host reads itself; no options class binds them.</summary>
+    /// <summary>Settings the Functions host, or a library it runs, reads itself; no options class binds them.</summary>
     public static readonly IReadOnlySet<string> RuntimeKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "AzureWebJobsStorage",
         "FUNCTIONS_WORKER_RUNTIME",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+
+        // Standard OpenTelemetry variables, read by the OTLP exporter itself (docs/prometheus.md).
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_PROTOCOL",
     };
 
     /// <summary>Options properties deliberately not bound from their own section, with where their value comes from.</summary>
