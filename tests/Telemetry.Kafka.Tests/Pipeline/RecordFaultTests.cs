@@ -88,8 +88,9 @@ public sealed class RecordFaultTests(MockKafkaCluster cluster)
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
         var sink = new RecordingSink();
         using var dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance);
+        using var committed = new GroupCommittedOffsets(Options.Create(options));
         var processor = new TriggeredBatchProcessor(
-            Options.Create(options), Options.Create(new IngestionOptions()), [sink], dlq, new EventNameReadingHandler(), new OwnTelemetry(),
+            Options.Create(options), Options.Create(new IngestionOptions()), [sink], dlq, new EventNameReadingHandler(), committed, new OwnTelemetry(),
             NullLogger<TriggeredBatchProcessor>.Instance);
 
         // Completes (the extension then commits the batch) instead of throwing into an endless redelivery.
