@@ -178,7 +178,16 @@ public sealed class WorkbookAndAlertsFedTests(AzuriteFixture azurite, MockKafkaC
         string[] outageOnly = ["kafee.batch.process_error", "mqtt.broker.reconnections", "kafka.eventbus.connection.errors", "kafka.eventbus.reconnections"];
         await UntilFedAsync(ingestion, running, gap => outageOnly.Any(o => gap.Contains(o, StringComparison.Ordinal)));
         mosquitto.Kill();
-        KafkaOutage(() => Thread.Sleep(3000));
+        // Down until our consumer's connection errors reach the ingestion endpoint (at most 30 s): how soon librdkafka
+        // reports a dead connection depends on what it was doing, so a fixed outage fed them on some runs only.
+        KafkaOutage(() =>
+        {
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (!ingestion.Points.Any(p => p.Name == "kafka.eventbus.connection.errors" && p.Value > 0) && DateTime.UtcNow < until)
+            {
+                Thread.Sleep(200);
+            }
+        });
         await mosquitto.StartAsync();
         await UntilFedAsync(ingestion, running, gap => gap.Contains("kafee.batch.process_error", StringComparison.Ordinal));
         Assert.False(running.IsCompleted, $"run ended early: {error}");
