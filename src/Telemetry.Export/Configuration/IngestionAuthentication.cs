@@ -15,33 +15,21 @@ internal sealed record IngestionAuthentication(string? ClientId)
     {
         parsed = null;
         error = null;
-        string? authorization = null;
-        string? clientId = null;
-        foreach (var part in (value ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (!SettingParts.TryParse(value ?? string.Empty, out var parts, out error))
         {
-            var equals = part.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                error = "has a part that is not Name=Value";
-                return false;
-            }
-
-            var name = part[..equals].Trim();
-            var partValue = part[(equals + 1)..].Trim();
-            if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
-            {
-                authorization = partValue;
-            }
-            else if (name.Equals("ClientId", StringComparison.OrdinalIgnoreCase))
-            {
-                clientId = partValue;
-            }
-            else
-            {
-                error = $"has an unknown part '{name}' (expected Authorization=AAD and optionally ClientId=<guid>)";
-                return false;
-            }
+            return false;
         }
+
+        var unknown = parts.Keys.FirstOrDefault(name =>
+            !name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) && !name.Equals("ClientId", StringComparison.OrdinalIgnoreCase));
+        if (unknown is not null)
+        {
+            error = $"has an unknown part '{unknown}' (expected Authorization=AAD and optionally ClientId=<guid>)";
+            return false;
+        }
+
+        parts.TryGetValue("Authorization", out var authorization);
+        parts.TryGetValue("ClientId", out var clientId);
 
         if (!string.Equals(authorization, "AAD", StringComparison.OrdinalIgnoreCase))
         {

@@ -16,28 +16,13 @@ internal sealed record IngestionConnectionString(Guid InstrumentationKey, Uri? I
             return false;
         }
 
-        string? key = null;
-        string? endpoint = null;
-        foreach (var part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (!SettingParts.TryParse(value, out var parts, out error))
         {
-            var equals = part.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                error = "has a part that is not Name=Value";
-                return false;
-            }
-
-            var name = part[..equals].Trim();
-            var partValue = part[(equals + 1)..].Trim();
-            if (name.Equals("InstrumentationKey", StringComparison.OrdinalIgnoreCase))
-            {
-                key = partValue;
-            }
-            else if (name.Equals("IngestionEndpoint", StringComparison.OrdinalIgnoreCase))
-            {
-                endpoint = partValue;
-            }
+            return false;
         }
+
+        parts.TryGetValue("InstrumentationKey", out var key);
+        parts.TryGetValue("IngestionEndpoint", out var endpoint);
 
         if (key is null || !Guid.TryParse(key, out var ikey))
         {
