@@ -1,14 +1,10 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+
+using Telemetry.Export.Tests.Loopback;
 
 namespace Telemetry.Export.Tests.Ingestion;
 
@@ -19,7 +15,7 @@ namespace Telemetry.Export.Tests.Ingestion;
 /// </summary>
 internal sealed class IngestionEndpoint : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<string> _accepted = new();
     private readonly ConcurrentDictionary<int, int> _answers = new();
     private readonly ConcurrentQueue<string> _authorizations = new();
@@ -28,7 +24,6 @@ internal sealed class IngestionEndpoint : IAsyncDisposable
     private TaskCompletionSource _blockedRequestArrived = NewGate();
     private int _requests;
 
-    private IngestionEndpoint(WebApplication app) => _app = app;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -49,24 +44,8 @@ internal sealed class IngestionEndpoint : IAsyncDisposable
     /// <summary>Starts on http, or on https with <paramref name="certificate"/> (bearer tokens go over TLS only).</summary>
     public static async Task<IngestionEndpoint> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0, listen =>
-            {
-                if (certificate is not null)
-                {
-                    listen.UseHttps(certificate);
-                }
-            });
-        });
-        var app = builder.Build();
-        var endpoint = new IngestionEndpoint(app);
-        app.MapPost("/v2.1/track", endpoint.TrackAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        endpoint.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        var endpoint = new IngestionEndpoint();
+        (endpoint._app, endpoint.BaseAddress) = await LoopbackApp.StartAsync(app => app.MapPost("/v2.1/track", endpoint.TrackAsync), certificate);
         return endpoint;
     }
 
@@ -91,23 +70,8 @@ internal sealed class IngestionEndpoint : IAsyncDisposable
     }
 
     /// <summary>Waits, without a fixed sleep, until <paramref name="condition"/> holds or the timeout passes.</summary>
-    public async Task<bool> WaitUntilAsync(Func<IngestionEndpoint, bool> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!condition(this))
-        {
-            try
-            {
-                await Task.Delay(50, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return condition(this);
-            }
-        }
-
-        return true;
-    }
+    public Task<bool> WaitUntilAsync(Func<IngestionEndpoint, bool> condition, TimeSpan timeout) =>
+        LoopbackApp.WaitUntilAsync(() => condition(this), timeout);
 
     public async ValueTask DisposeAsync()
     {

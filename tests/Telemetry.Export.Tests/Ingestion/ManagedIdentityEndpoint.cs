@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+
+using Telemetry.Export.Tests.Loopback;
 
 namespace Telemetry.Export.Tests.Ingestion;
 
@@ -21,10 +17,9 @@ internal sealed class ManagedIdentityEndpoint : IAsyncDisposable
 {
     public const string IdentityHeader = "loopback-identity-header";
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<TokenRequest> _requests = new();
 
-    private ManagedIdentityEndpoint(WebApplication app) => _app = app;
 
     public Uri TokenUri { get; private set; } = null!;
 
@@ -35,15 +30,9 @@ internal sealed class ManagedIdentityEndpoint : IAsyncDisposable
 
     public static async Task<ManagedIdentityEndpoint> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var endpoint = new ManagedIdentityEndpoint(app);
-        app.MapGet("/msi/token", endpoint.TokenAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        endpoint.TokenUri = new Uri(address.TrimEnd('/') + "/msi/token");
+        var endpoint = new ManagedIdentityEndpoint();
+        (endpoint._app, var address) = await LoopbackApp.StartAsync(app => app.MapGet("/msi/token", endpoint.TokenAsync));
+        endpoint.TokenUri = new Uri(address, "msi/token");
         return endpoint;
     }
 

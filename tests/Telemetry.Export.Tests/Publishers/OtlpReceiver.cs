@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+
+using Telemetry.Export.Tests.Loopback;
 
 namespace Telemetry.Export.Tests.Publishers;
 
@@ -18,12 +14,11 @@ namespace Telemetry.Export.Tests.Publishers;
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<OtlpPoint> _points = new();
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _requests;
 
-    private OtlpReceiver(WebApplication app) => _app = app;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -35,35 +30,15 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public static async Task<OtlpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var receiver = new OtlpReceiver(app);
-        app.MapPost("/v1/metrics", receiver.ReceiveAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        receiver.BaseAddress = new Uri(address.TrimEnd('/'));
+        var receiver = new OtlpReceiver();
+        (receiver._app, var address) = await LoopbackApp.StartAsync(app => app.MapPost("/v1/metrics", receiver.ReceiveAsync));
+        // The OTLP exporter appends its signal path to the base endpoint itself.
+        receiver.BaseAddress = new Uri(address.ToString().TrimEnd('/'));
         return receiver;
     }
 
-    public async Task<bool> WaitUntilAsync(Func<OtlpReceiver, bool> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!condition(this))
-        {
-            try
-            {
-                await Task.Delay(50, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return condition(this);
-            }
-        }
-
-        return true;
-    }
+    public Task<bool> WaitUntilAsync(Func<OtlpReceiver, bool> condition, TimeSpan timeout) =>
+        LoopbackApp.WaitUntilAsync(() => condition(this), timeout);
 
     public async ValueTask DisposeAsync()
     {
