@@ -100,6 +100,7 @@ internal static class MalformedCorpus
             ("time before 2000", Timed("\"1999-12-31T23:59:59Z\""), "out_of_range"),
             ("time after 2100", Timed("\"2150-01-01T00:00:00Z\""), "out_of_range"),
             ("time a day ahead of the record", Timed(time.AddDays(1).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)), "out_of_range"),
+            ("time eight days behind the record", Timed(time.AddDays(-8).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)), "too_old"),
             ("epoch time 1e20", Timed("1e20"), "out_of_range"),
             ("unknown time_unit", End("""{"duration":5}""", ",\"time_unit\":\"hours\""), "out_of_range"),
             ("negative duration", End("""{"duration":-5}"""), "out_of_range"),
