@@ -10,29 +10,59 @@ namespace Telemetry.Pollers.Lag;
 /// </summary>
 internal sealed class KafkaLagSource : IDisposable
 {
-    private readonly Lazy<IAdminClient> _admin;
+    private readonly Func<AdminClientConfig> _config;
+    private readonly object _gate = new();
+    private Lease? _current;
+    private bool _disposed;
 
-    /// <param name="config">Called when the first poll needs a client, so a host without lag groups needs no Kafka settings.</param>
+    /// <param name="config">Called when a poll needs a client, so a host without lag groups needs no Kafka settings.</param>
     public KafkaLagSource(Func<AdminClientConfig> config)
     {
-        _admin = new Lazy<IAdminClient>(() => new AdminClientBuilder(config()).Build());
+        _config = config;
     }
 
+    /// <summary>
+    /// A read that fails or times out retires the admin client it used: after a broker outage librdkafka can leave a
+    /// client whose requests (coordinator lookup, offsets) never complete, so every later poll would wait out its
+    /// timeout until the process restarts. The next read builds a fresh client; the old one is disposed once no read
+    /// uses it any more.
+    /// </summary>
     public async Task<IReadOnlyList<PartitionOffsets>> ReadAsync(string group, IReadOnlyList<string> topics, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var partitions = await Task.Run(() => topics.SelectMany(t => Partitions(t, timeout)).ToList(), cancellationToken).ConfigureAwait(false);
+        var lease = Acquire();
+        try
+        {
+            return await ReadAsync(lease.Admin, group, topics, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Retire(lease);
+            throw;
+        }
+        finally
+        {
+            Release(lease);
+        }
+    }
+
+    private async Task<IReadOnlyList<PartitionOffsets>> ReadAsync(IAdminClient admin, string group, IReadOnlyList<string> topics, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var partitions = await Task.Run(() => topics.SelectMany(t => Partitions(admin, t, timeout)).ToList(), cancellationToken).ConfigureAwait(false);
         if (partitions.Count == 0)
         {
             return [];
         }
 
-        var committedTask = _admin.Value.ListConsumerGroupOffsetsAsync(
+        var committedTask = admin.ListConsumerGroupOffsetsAsync(
             [new ConsumerGroupTopicPartitions(group, partitions)],
             new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout });
-        var latestTask = _admin.Value.ListOffsetsAsync(
+        var latestTask = admin.ListOffsetsAsync(
             partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = OffsetSpec.Latest() }),
             new ListOffsetsOptions { RequestTimeout = timeout });
-        await Task.WhenAll(committedTask, latestTask).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var both = Task.WhenAll(committedTask, latestTask);
+        // A request abandoned here still completes (or fails when its client is disposed): observe it, nobody else will.
+        _ = both.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await both.WaitAsync(cancellationToken).ConfigureAwait(false);
 
         var committed = committedTask.Result.SelectMany(r => r.Partitions)
             .Where(p => p.Error.Code == ErrorCode.NoError && p.Offset.Value >= 0)
@@ -47,9 +77,61 @@ internal sealed class KafkaLagSource : IDisposable
             .ToArray();
     }
 
-    private IEnumerable<TopicPartition> Partitions(string topic, TimeSpan timeout)
+    private Lease Acquire()
     {
-        var metadata = _admin.Value.GetMetadata(topic, timeout);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _current ??= new Lease(new AdminClientBuilder(_config()).Build());
+            _current.Users++;
+            return _current;
+        }
+    }
+
+    private void Retire(Lease lease)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_current, lease))
+            {
+                _current = null;
+            }
+
+            lease.Retired = true;
+        }
+    }
+
+    private void Release(Lease lease)
+    {
+        bool dispose;
+        lock (_gate)
+        {
+            lease.Users--;
+            dispose = lease.Retired && lease.Users == 0 && !lease.Disposed;
+            lease.Disposed |= dispose;
+        }
+
+        if (dispose)
+        {
+            // librdkafka's destroy waits for the client's threads: not on the poll's path.
+            _ = Task.Run(lease.Admin.Dispose);
+        }
+    }
+
+    private sealed class Lease(IAdminClient admin)
+    {
+        public IAdminClient Admin { get; } = admin;
+
+        public int Users { get; set; }
+
+        public bool Retired { get; set; }
+
+        public bool Disposed { get; set; }
+    }
+
+    private static IEnumerable<TopicPartition> Partitions(IAdminClient admin, string topic, TimeSpan timeout)
+    {
+        var metadata = admin.GetMetadata(topic, timeout);
         var found = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
         if (found is null || found.Error.Code != ErrorCode.NoError)
         {
@@ -61,10 +143,28 @@ internal sealed class KafkaLagSource : IDisposable
 
     public void Dispose()
     {
-        if (_admin.IsValueCreated)
+        Lease? current;
+        lock (_gate)
         {
-            _admin.Value.Dispose();
+            _disposed = true;
+            current = _current;
+            _current = null;
+            if (current is null || current.Disposed)
+            {
+                return;
+            }
+
+            current.Retired = true;
+            if (current.Users > 0)
+            {
+                // The last read still using it disposes it.
+                return;
+            }
+
+            current.Disposed = true;
         }
+
+        current.Admin.Dispose();
     }
 }
 
