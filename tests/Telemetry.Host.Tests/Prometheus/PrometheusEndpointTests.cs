@@ -120,6 +120,18 @@ public sealed class PrometheusEndpointTests
             }
         }
 
+        // Ingested family 001 (named like our own kafka.eventbus.*) takes the ingested prefix once, as in Azure Monitor.
+        if ((await prometheus.QueryAsync("sum(ingested_kafka_eventbus_messages_consumed)", last, ct)).Count == 0)
+        {
+            failures.Add("no ingested_kafka_eventbus_messages_consumed (docs/prometheus.md, ingested aggregates)");
+        }
+
+        var doubled = await prometheus.QueryAsync("count({__name__=~\"ingested_ingested_.+\"})", last, ct);
+        if (doubled.Count > 0)
+        {
+            failures.Add($"ingested aggregates served with the prefix twice: [{Describe(doubled)}]");
+        }
+
         Assert.True(failures.Count == 0, string.Join('\n', failures) + "\n\n" + text);
     }
 
