@@ -20,14 +20,22 @@ public sealed class AzureMonitorAggregateSink : IAggregateSink
     private readonly ILogger _logger;
     private readonly Dictionary<(string Topic, int Partition), long> _published = [];
     private readonly object _publishedGate = new();
+    private readonly bool _namingContract;
     private int _failureLogged;
 
-    internal AzureMonitorAggregateSink(AggregateMeter meter, PendingAggregates pending, bool enabled, ILogger<AzureMonitorAggregateSink> logger)
+    /// <param name="namingContract">
+    /// True for Azure Monitor: an ingested name under one of our reserved prefixes is registered as
+    /// <see cref="IngestedMetricNames.ExportName"/> says (<c>ingested.kafka.eventbus.*</c>). False for the publishers
+    /// beside it (OTLP, Prometheus): their views put <c>ingested.</c> before every aggregate's catalog name already, so
+    /// renaming here too would serve family 001 as <c>ingested_ingested_kafka_eventbus_*</c>.
+    /// </param>
+    internal AzureMonitorAggregateSink(AggregateMeter meter, PendingAggregates pending, bool enabled, ILogger<AzureMonitorAggregateSink> logger, bool namingContract = true)
     {
         _meter = meter;
         _pending = pending;
         IsEnabled = enabled;
         _logger = logger;
+        _namingContract = namingContract;
     }
 
     /// <summary>False when no connection string is configured: the sink then accepts and discards.</summary>
@@ -44,7 +52,7 @@ public sealed class AzureMonitorAggregateSink : IAggregateSink
         {
             foreach (var ingested in Unpublished(batch))
             {
-                var aggregate = IngestedMetricNames.Exported(ingested);
+                var aggregate = _namingContract ? IngestedMetricNames.Exported(ingested) : ingested;
                 if (_meter.TryRegister(aggregate.Series))
                 {
                     _pending.Add(aggregate);

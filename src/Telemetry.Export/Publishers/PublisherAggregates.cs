@@ -14,7 +14,8 @@ internal sealed class PublisherAggregates : IDisposable
     {
         MeterName = meterName;
         Meter = new AggregateMeter(pending, meterName, maxSeriesPerMetric, held);
-        Sink = new AzureMonitorAggregateSink(Meter, pending, enabled: true, logger);
+        // Catalog names: PublisherViews prefixes every aggregate with "ingested.", which is the naming contract here.
+        Sink = new AzureMonitorAggregateSink(Meter, pending, enabled: true, logger, namingContract: false);
     }
 
     public string MeterName { get; }

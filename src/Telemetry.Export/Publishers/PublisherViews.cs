@@ -7,7 +7,9 @@ namespace Telemetry.Export.Publishers;
 /// The names our metrics take in OTLP and Prometheus. Our own instruments keep their seed-001 names. The ingested
 /// minute aggregates are gauges (one point per minute, exact statistics) and take the prefix <c>ingested.</c>, so
 /// that <c>kafka.eventbus.handler.duration.count</c> of an ingested event can never be mistaken for the
-/// <c>_count</c> of our own histogram of the same name, nor a per-minute gauge for a counter.
+/// <c>_count</c> of our own histogram of the same name, nor a per-minute gauge for a counter. The publishers' aggregate
+/// meters hold catalog names (their sinks skip Azure Monitor's <see cref="Aggregates.IngestedMetricNames"/> rename), so
+/// family 001 takes the prefix once here and reads <c>ingested.kafka.eventbus.*</c>, exactly as in Azure Monitor.
 /// </summary>
 internal static class PublisherViews
 {

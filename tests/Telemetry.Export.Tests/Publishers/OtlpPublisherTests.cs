@@ -61,6 +61,65 @@ public sealed class OtlpPublisherTests
         Assert.Matches($@"kafka_eventbus_messages_published_total\{{[^}}]*messaging_destination=""{destination}""[^}}]*\}} 7", scrape);
     }
 
+    /// <summary>
+    /// Family 001's ingested metrics share our own names, so Azure Monitor gets them as <c>ingested.kafka.eventbus.*</c>
+    /// (docs/azure-monitor.md's naming contract). OTLP and Prometheus put <c>ingested.</c> before every aggregate, so
+    /// they must get the very same names, once prefixed: never <c>ingested.ingested.</c>.
+    /// </summary>
+    [Fact]
+    public async Task Ingested_family_001_metrics_take_the_ingested_prefix_once_in_Azure_Monitor_OTLP_and_Prometheus()
+    {
+        await using var azure = await IngestionEndpoint.StartAsync();
+        await using var otlp = await OtlpReceiver.StartAsync();
+        var prometheusPort = LoopbackPort.Free();
+        await using var export = ExportHarness.Standalone(azure, Otlp(otlp.BaseAddress.ToString(), new()
+        {
+            ["Prometheus:Port"] = prometheusPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
+        await export.StartHostedServicesAsync();
+        var handler = "h-" + Guid.NewGuid().ToString("N")[..8];
+        var duration = new MetricSeries("kafka.eventbus.handler.duration", "ms", [new("handler.name", handler)]);
+        var consumed = new MetricSeries("kafka.eventbus.messages.consumed", "{message}", [new("messaging.destination", handler)]);
+        var durations = new Distribution();
+        var records = new List<(long, MinuteAggregate)>();
+        for (var i = 0; i < 20; i++)
+        {
+            var one = new Distribution();
+            one.Record(10 + i);
+            durations.Record(10 + i);
+            var count = new Distribution();
+            count.Record(1);
+            records.Add((i, new MinuteAggregate(duration, KnownStream.Minute, one)));
+            records.Add((i, new MinuteAggregate(consumed, KnownStream.Minute, count)));
+        }
+
+        var batch = new TestBatch("family-001-" + handler, 0, -1, records);
+        foreach (var sink in export.Services.GetServices<IAggregateSink>())
+        {
+            await sink.WriteAsync(batch, CancellationToken.None);
+        }
+
+        export.Flush();
+        var p95 = durations.Quantile(0.95);
+        Assert.Contains(azure.Metrics, m => m.Name == "ingested.kafka.eventbus.handler.duration.p95" && m.Properties.GetValueOrDefault("handler.name") == handler && m.Value == p95);
+        Assert.Contains(azure.Metrics, m => m.Name == "ingested.kafka.eventbus.messages.consumed" && m.Properties.GetValueOrDefault("messaging.destination") == handler && m.Value == 20);
+
+        var received = await otlp.WaitUntilAsync(
+            r => r.Points.Any(p => p.Name == "ingested.kafka.eventbus.handler.duration.p95" && p.Attributes.GetValueOrDefault("handler.name") == handler)
+                && r.Points.Any(p => p.Name == "ingested.kafka.eventbus.messages.consumed" && p.Attributes.GetValueOrDefault("messaging.destination") == handler),
+            Patience);
+        Assert.True(received, $"OTLP got {otlp.Requests} requests: {string.Join(", ", otlp.Points.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal))}");
+        Assert.Contains(otlp.Points, p => p.Name == "ingested.kafka.eventbus.handler.duration.p95" && p.Value == p95);
+        Assert.Contains(otlp.Points, p => p.Name == "ingested.kafka.eventbus.messages.consumed" && p.Value == 20);
+        Assert.DoesNotContain(otlp.Points, p => p.Name.StartsWith("ingested.ingested.", StringComparison.Ordinal));
+
+        using var http = new HttpClient();
+        var scrape = await http.GetStringAsync(new Uri($"http://localhost:{prometheusPort}/metrics"));
+        Assert.Contains($"ingested_kafka_eventbus_handler_duration_p95{{otel_scope_name=\"{export.AggregatesMeterName}.Prometheus\",handler_name=\"{handler}\"}} {p95.ToString(System.Globalization.CultureInfo.InvariantCulture)}", scrape, StringComparison.Ordinal);
+        Assert.Contains($"ingested_kafka_eventbus_messages_consumed{{otel_scope_name=\"{export.AggregatesMeterName}.Prometheus\",messaging_destination=\"{handler}\"}} 20", scrape, StringComparison.Ordinal);
+        Assert.DoesNotContain("ingested_ingested_", scrape, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_hung_OTLP_endpoint_slows_neither_Azure_Monitor_nor_recording()
     {

@@ -36,8 +36,11 @@ public sealed class PrometheusEndpointTests
 
         // The ingested aggregates are per-minute statistics, published once their minute has closed: start the demo
         // a few seconds before a minute ends, so a minute closes (Export:WindowGraceSeconds 0) while the host serves.
-        // The demo runs for well over 10 s, so starting between second 46 and 54 puts the minute's end inside it.
-        await Task.Delay(UntilSecondOfMinute(46, 54), ct);
+        // The demo runs for at least about 10 s (its group alone takes ~6 s to join the mock cluster), so starting
+        // between second 52 and 56 puts the minute's end inside it with scrapes to spare. (Started at second 47, an
+        // 11 s demo ended at second 58 with every event in a minute that closed only after the host had stopped, and
+        // every ingested panel read empty.) A longer demo only moves the end further into the next minute.
+        await Task.Delay(UntilSecondOfMinute(52, 56), ct);
         using var cluster = MockKafkaCluster.Start();
         var topic = "prom-" + Guid.NewGuid().ToString("N")[..8];
         cluster.CreateNamedTopic(topic, Partitions);
@@ -118,6 +121,18 @@ public sealed class PrometheusEndpointTests
             {
                 failures.Add($"dashboard panel '{panel}' ({type}): {expression} -> [{Describe(result)}]");
             }
+        }
+
+        // Ingested family 001 (named like our own kafka.eventbus.*) takes the ingested prefix once, as in Azure Monitor.
+        if ((await prometheus.QueryAsync("sum(ingested_kafka_eventbus_messages_consumed)", last, ct)).Count == 0)
+        {
+            failures.Add("no ingested_kafka_eventbus_messages_consumed (docs/prometheus.md, ingested aggregates)");
+        }
+
+        var doubled = await prometheus.QueryAsync("count({__name__=~\"ingested_ingested_.+\"})", last, ct);
+        if (doubled.Count > 0)
+        {
+            failures.Add($"ingested aggregates served with the prefix twice: [{Describe(doubled)}]");
         }
 
         Assert.True(failures.Count == 0, string.Join('\n', failures) + "\n\n" + text);
