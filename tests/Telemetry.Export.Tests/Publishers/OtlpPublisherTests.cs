@@ -24,14 +24,8 @@ public sealed class OtlpPublisherTests
     [Fact]
     public async Task Azure_Monitor_OTLP_and_Prometheus_on_at_once_each_get_our_metrics_and_every_aggregate()
     {
-        await using var azure = await IngestionEndpoint.StartAsync();
-        await using var otlp = await OtlpReceiver.StartAsync();
-        var prometheusPort = LoopbackPort.Free();
-        await using var export = ExportHarness.Standalone(azure, Otlp(otlp.BaseAddress.ToString(), new()
-        {
-            ["Prometheus:Port"] = prometheusPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }));
-        await export.StartHostedServicesAsync();
+        await using var all = await AllPublishers.StartAsync();
+        var (azure, otlp, prometheusPort, export) = (all.Azure, all.Otlp, all.PrometheusPort, all.Export);
         var destination = "otlp-" + Guid.NewGuid().ToString("N")[..8];
         using var meter = new Meter(OwnMetricCatalog.MeterName);
         meter.CreateCounter<long>(OwnMetricCatalog.MessagesPublished).Add(7, new KeyValuePair<string, object?>(OwnAttributeKeys.MessagingDestination, destination));
@@ -69,14 +63,8 @@ public sealed class OtlpPublisherTests
     [Fact]
     public async Task Ingested_family_001_metrics_take_the_ingested_prefix_once_in_Azure_Monitor_OTLP_and_Prometheus()
     {
-        await using var azure = await IngestionEndpoint.StartAsync();
-        await using var otlp = await OtlpReceiver.StartAsync();
-        var prometheusPort = LoopbackPort.Free();
-        await using var export = ExportHarness.Standalone(azure, Otlp(otlp.BaseAddress.ToString(), new()
-        {
-            ["Prometheus:Port"] = prometheusPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }));
-        await export.StartHostedServicesAsync();
+        await using var all = await AllPublishers.StartAsync();
+        var (azure, otlp, prometheusPort, export) = (all.Azure, all.Otlp, all.PrometheusPort, all.Export);
         var handler = "h-" + Guid.NewGuid().ToString("N")[..8];
         var duration = new MetricSeries("kafka.eventbus.handler.duration", "ms", [new("handler.name", handler)]);
         var consumed = new MetricSeries("kafka.eventbus.messages.consumed", "{message}", [new("messaging.destination", handler)]);
@@ -224,6 +212,41 @@ public sealed class OtlpPublisherTests
         foreach (var hosted in export.Services.GetServices<IHostedService>())
         {
             await hosted.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Azure Monitor, OTLP and the Prometheus endpoint on at once, each with a loopback receiver of its own.</summary>
+    private sealed class AllPublishers : IAsyncDisposable
+    {
+        private AllPublishers(IngestionEndpoint azure, OtlpReceiver otlp, int prometheusPort, ExportHarness export) =>
+            (Azure, Otlp, PrometheusPort, Export) = (azure, otlp, prometheusPort, export);
+
+        public IngestionEndpoint Azure { get; }
+
+        public OtlpReceiver Otlp { get; }
+
+        public int PrometheusPort { get; }
+
+        public ExportHarness Export { get; }
+
+        public static async Task<AllPublishers> StartAsync()
+        {
+            var azure = await IngestionEndpoint.StartAsync();
+            var otlp = await OtlpReceiver.StartAsync();
+            var prometheusPort = LoopbackPort.Free();
+            var export = ExportHarness.Standalone(azure, OtlpPublisherTests.Otlp(otlp.BaseAddress.ToString(), new()
+            {
+                ["Prometheus:Port"] = prometheusPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }));
+            await export.StartHostedServicesAsync();
+            return new AllPublishers(azure, otlp, prometheusPort, export);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Export.DisposeAsync();
+            await Otlp.DisposeAsync();
+            await Azure.DisposeAsync();
         }
     }
 }
