@@ -21,16 +21,7 @@ public sealed class BoundedStateTests(MockKafkaCluster cluster)
         var old = System.Text.Encoding.UTF8.GetBytes(TelemetrySampleGenerator.Example("event_pipeline.event.execution", Now.AddDays(-8)));
         var sent = await ProduceAsync(cluster, topic, 10, i => i is 2 or 6 ? old : null);
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
-        options.BatchTimeoutMs = 1000;
-        var sink = new RecordingSink();
-        var pipeline = Create(options, new FailingHandler(), sink, out var dlq);
-        using var _ = dlq;
-
-        await using (var consumer = RunningConsumer.Start(options, pipeline))
-        {
-            await Eventually.TrueAsync(() => sink.Ranges.Any(r => r.Through == 9), "the whole topic settled");
-            await consumer.StopAsync();
-        }
+        var sink = await ConsumeTopicOnceAsync(cluster, topic, 10, options);
 
         Assert.Equal(8, sink.Ranges.Sum(r => r.Events));
         Assert.Equal(10, cluster.CommittedOffsets(options.ConsumerGroup, topic)[0]);

@@ -12,6 +12,7 @@ using Telemetry.Kafka.Configuration;
 using Telemetry.Kafka.Consuming;
 using Telemetry.Kafka.DeadLetters;
 using Telemetry.Kafka.Pipeline;
+using Telemetry.Kafka.Tests.Consuming;
 using Telemetry.Testing.Kafka;
 
 namespace Telemetry.Kafka.Tests.Pipeline;
@@ -113,5 +114,24 @@ internal static class PipelineHarness
         }
 
         return messages;
+    }
+
+    /// <summary>
+    /// Runs the pipeline (the real decoding handler with no injected failures, 1 s batches) over a topic of <paramref name="count"/> records
+    /// on partition 0 until its last offset settled, then stops it; returns what reached the sink.
+    /// </summary>
+    public static async Task<RecordingSink> ConsumeTopicOnceAsync(MockKafkaCluster cluster, string topic, int count, KafkaOptions options)
+    {
+        options.BatchTimeoutMs = 1000;
+        var sink = new RecordingSink();
+        var pipeline = Create(options, new FailingHandler(), sink, out var dlq);
+        using var _ = dlq;
+        await using (var consumer = RunningConsumer.Start(options, pipeline))
+        {
+            await Eventually.TrueAsync(() => sink.Ranges.Any(r => r.Through == count - 1), "the whole topic settled");
+            await consumer.StopAsync();
+        }
+
+        return sink;
     }
 }

@@ -135,16 +135,7 @@ public sealed class StrategyTests(MockKafkaCluster cluster)
         };
         var sent = await ProduceAsync(cluster, topic, 12, i => bad.GetValueOrDefault(i));
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
-        options.BatchTimeoutMs = 1000;
-        var sink = new RecordingSink();
-        var pipeline = Create(options, new FailingHandler(), sink, out var dlq);
-        using var _ = dlq;
-
-        await using (var consumer = RunningConsumer.Start(options, pipeline))
-        {
-            await Eventually.TrueAsync(() => sink.Ranges.Any(r => r.Through == 11), "the whole topic settled");
-            await consumer.StopAsync();
-        }
+        var sink = await ConsumeTopicOnceAsync(cluster, topic, 12, options);
 
         Assert.Equal(7, sink.Ranges.Sum(r => r.Events));
         Assert.Equal(12, cluster.CommittedOffsets(options.ConsumerGroup, topic)[0]);
