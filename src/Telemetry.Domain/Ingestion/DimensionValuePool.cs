@@ -56,17 +56,7 @@ internal sealed class DimensionValuePool
         return value;
     }
 
-    private static int HashOf(ReadOnlySpan<byte> utf8)
-    {
-        // FNV-1a: short keys, and no need for flood resistance (the table is bounded and per partition).
-        var h = 2166136261u;
-        foreach (var b in utf8)
-        {
-            h = (h ^ b) * 16777619u;
-        }
-
-        return (int)(h & 0x7FFFFFFF);
-    }
+    private static int HashOf(ReadOnlySpan<byte> utf8) => (int)(Fnv1a.Hash(utf8) & 0x7FFFFFFF);
 
     private void AddUtf8(byte[] key, int hash, string value)
     {

@@ -22,11 +22,7 @@ internal sealed partial class EnvelopeDecoder
         if (name.TokenType == JsonTokenType.String && !name.ValueIsEscaped)
         {
             var raw = name.ValueSpan;
-            var h = 2166136261u;
-            foreach (var b in raw)
-            {
-                h = (h ^ b) * 16777619u;
-            }
+            var h = Fnv1a.Hash(raw);
 
             // Up to four probes; a name that finds no free slot is simply not cached (no evictions, no churn).
             var mask = _names.Length - 1;
