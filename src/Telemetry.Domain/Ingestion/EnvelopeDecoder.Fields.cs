@@ -123,15 +123,11 @@ internal sealed partial class EnvelopeDecoder
         }
 
         Span<char> chars = stackalloc char[64];
-        for (var i = 0; i < name.Length; i++)
+        var length = 0;
+        if (!AppendName(name, chars, ref length, allowDots: false))
         {
-            if (!IsIdentifierByte(name[i]))
-            {
-                // Not an identifier: cannot become part of a metric name; skipped.
-                return EnvelopeError.None;
-            }
-
-            chars[i] = (char)name[i];
+            // Not an identifier: cannot become part of a metric name; skipped.
+            return EnvelopeError.None;
         }
 
         var peek = r;
@@ -146,7 +142,7 @@ internal sealed partial class EnvelopeDecoder
             return Fail(e, EnvelopeError.WrongType, "measurements must be numbers or booleans.");
         }
 
-        field = _generic.Measurement(definition, chars[..name.Length]);
+        field = _generic.Measurement(definition, chars[..length]);
         if (field is null)
         {
             return Fail(e, EnvelopeError.Oversized, $"An unknown event may carry at most {GenericEventRegistry.MaxMeasurementsPerEvent} distinct measurements.");
