@@ -10,12 +10,12 @@ using Telemetry.Kafka.Triggered;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Kafka runtime: options, the batch pipeline, the DLQ producer and the Functions trigger's processor.</summary>
+/// <summary>Registers the Kafka runtime: options, both hosts' batch processors and the DLQ producer.</summary>
 public static class KafkaServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="KafkaOptions"/> (section <c>Kafka</c>, validated at start), the idempotent dead-letter producer,
-    /// the batch pipeline and <see cref="TriggeredBatchProcessor"/>. Expects <c>IOptions&lt;IngestionOptions&gt;</c>
+    /// the standalone host's batch processor and the Functions host's <see cref="FunctionsBatchProcessor"/>. Expects <c>IOptions&lt;IngestionOptions&gt;</c>
     /// and the aggregate sinks to be registered by the caller. Does not start consuming: see <see cref="AddKafkaConsumer"/>.
     /// </summary>
     public static IServiceCollection AddTelemetryKafka(this IServiceCollection services)
@@ -27,9 +27,9 @@ public static class KafkaServiceCollectionExtensions
         services.TryAddSingleton<ConsumerProgress>();
         services.TryAddSingleton<IRecordHandler>(DecodingRecordHandler.Instance);
         services.TryAddSingleton<IDeadLetterPublisher, DeadLetterProducer>();
-        services.TryAddSingleton<IPartitionBatchProcessor, TelemetryPipeline>();
+        services.TryAddSingleton<IStandaloneBatchProcessor, StandaloneBatchProcessor>();
         services.TryAddSingleton<IFinalisedOffsets, GroupCommittedOffsets>();
-        services.TryAddSingleton<TriggeredBatchProcessor>();
+        services.TryAddSingleton<FunctionsBatchProcessor>();
         services.TryAddSingleton<Telemetry.Kafka.Replay.DeadLetterReplayer>();
         return services;
     }

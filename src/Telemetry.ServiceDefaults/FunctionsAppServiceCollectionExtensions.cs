@@ -10,7 +10,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FunctionsAppServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers everything a function class constructor takes: the pipeline and its <c>TriggeredBatchProcessor</c>
+    /// Registers everything a function class constructor takes: the pipeline and its <c>FunctionsBatchProcessor</c>
     /// (<see cref="TelemetryServiceCollectionExtensions.AddTelemetryPipeline"/>), the ledger and its
     /// <c>LedgerRollup</c>, the three pollers keyed by <c>PollerNames</c> for the timer triggers, and our meters on the
     /// host's OpenTelemetry pipeline, with the OTLP and Prometheus publishers beside it (each on only when its settings

@@ -11,7 +11,7 @@ public static class TelemetryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the <c>Ingestion</c> and <c>Kafka</c> options (validated at start-up), the processing core, the DLQ
-    /// producer, the Functions trigger's <c>TriggeredBatchProcessor</c> and, when <c>Ledger:ConnectionString</c> or
+    /// producer, the Functions trigger's <c>FunctionsBatchProcessor</c> and, when <c>Ledger:ConnectionString</c> or
     /// <c>Ledger:TableServiceUri</c> is set, the Table Storage ledger. The exporter is the host's choice
     /// (<c>AddTelemetryExport()</c> standalone, <c>AddOpenTelemetry().AddTelemetryExport()</c> under Functions), and so
     /// is the consumer (<c>AddKafkaConsumer()</c>, standalone only).

@@ -33,7 +33,7 @@ internal static class CardinalityFlood
     private static void RunOne(bool compacts, int values, int minutes, int batchSize)
     {
         var name = compacts ? "compacting" : "no compaction";
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions()) { Compacts = compacts };
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions()) { Compacts = compacts };
         long offset = 0;
 
         // Warm-up: the steady stream alone, so the baseline holds the processor's working set.
@@ -71,7 +71,7 @@ internal static class CardinalityFlood
     }
 
     /// <summary>Steady traffic (20 known pools) for some minutes; returns how many fresh values got a series of their own.</summary>
-    private static string Steady(TelemetryPartitionProcessor processor, ref long offset, DateTimeOffset from, int minutes, int batchSize, int? fresh)
+    private static string Steady(PartitionDecoder processor, ref long offset, DateTimeOffset from, int minutes, int batchSize, int? fresh)
     {
         int own = 0, sent = 0;
         for (var m = 0; m < minutes; m++)
@@ -96,13 +96,13 @@ internal static class CardinalityFlood
         return fresh is null ? "" : $"{own}/{sent}";
     }
 
-    private static IReadOnlyList<Domain.Aggregation.MinuteAggregate> Process(TelemetryPartitionProcessor processor, List<ConsumedRecord> batch)
+    private static IReadOnlyList<Domain.Aggregation.MinuteAggregate> Process(PartitionDecoder processor, List<ConsumedRecord> batch)
     {
         var decoded = processor.Decode(batch);
         return decoded.Finalise(batch[0].Offset - 1, batch[^1].Offset).Aggregates;
     }
 
-    private static void Report(string name, string stage, TelemetryPartitionProcessor processor, long? heap, string ownSeries = "")
+    private static void Report(string name, string stage, PartitionDecoder processor, long? heap, string ownSeries = "")
     {
         var bytes = heap ?? Heap();
         Console.WriteLine($"{name,-16} {stage,-22} {bytes / 1048576.0,11:F1} MiB {processor.SeriesCount,9:N0} {processor.TupleCount,9:N0} {processor.PooledValueCount,9:N0} {processor.AdmissionCount,11:N0} {ownSeries,28}");

@@ -7,7 +7,7 @@ namespace Telemetry.Benchmarks.Ingestion;
 
 /// <summary>
 /// Decode + validate + aggregate of one batch of realistic envelopes from all five families, per event.
-/// Ours: <see cref="TelemetryPartitionProcessor.Decode"/> then the batch's minute aggregates materialised, as a host
+/// Ours: <see cref="PartitionDecoder.Decode"/> then the batch's minute aggregates materialised, as a host
 /// does before its sinks. Baseline: <see cref="NaiveIngestion"/>.
 /// </summary>
 [MemoryDiagnoser]
@@ -17,8 +17,8 @@ public class IngestionBenchmarks
     private const int BatchSize = 4096;
 
     private IReadOnlyList<ConsumedRecord> _records = [];
-    private TelemetryPartitionProcessor _processor = null!;
-    private TelemetryPartitionProcessor _reusing = null!;
+    private PartitionDecoder _processor = null!;
+    private PartitionDecoder _reusing = null!;
 
     public double AverageEnvelopeBytes { get; private set; }
 
@@ -31,8 +31,8 @@ public class IngestionBenchmarks
             .Records("telemetry", 0, firstOffset: 0, BatchSize);
         AverageEnvelopeBytes = _records.Average(r => r.Value.Length);
         Console.WriteLine($"// average envelope: {AverageEnvelopeBytes:0} bytes, {BatchSize} records per batch");
-        _processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
-        _reusing = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions(), reuseAggregates: true);
+        _processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
+        _reusing = new PartitionDecoder("telemetry", 0, new IngestionOptions(), reuseAggregates: true);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = BatchSize)]

@@ -32,8 +32,8 @@ internal static class InterleavedRatio
         const int batchSize = 4096;
         var records = new TelemetrySampleGenerator(seed: 7, new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero), eventsPerSecond: 70)
             .Records("telemetry", 0, firstOffset: 0, batchSize);
-        var fresh = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
-        var reusing = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions(), reuseAggregates: true);
+        var fresh = new PartitionDecoder("telemetry", 0, new IngestionOptions());
+        var reusing = new PartitionDecoder("telemetry", 0, new IngestionOptions(), reuseAggregates: true);
         var cases = new (string Name, Action Run)[]
         {
             ("NaiveJsonDocument", () => new NaiveIngestion().Process(records)),

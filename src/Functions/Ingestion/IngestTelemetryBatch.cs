@@ -9,7 +9,7 @@ namespace Telemetry.Functions.Ingestion;
 /// Consumes the telemetry topic in batches. The extension commits a batch only when this returns
 /// (host.json <c>commitOnFailure: false</c>), the retry policy re-runs a failed batch and tells the processor
 /// which attempt it is on, and the ledger makes every replay harmless; what each ack strategy means under this
-/// model is <see cref="TriggeredBatchProcessor"/>'s, where it is tested.
+/// model is <see cref="FunctionsBatchProcessor"/>'s, where it is tested.
 /// </summary>
 /// <remarks>
 /// <c>KeyDataType = Binary</c>: by default the extension decodes keys as UTF-8 strings and encodes them back for
@@ -19,7 +19,7 @@ namespace Telemetry.Functions.Ingestion;
 /// The topic is one name: the extension subscribes to the string it is given, so <c>Kafka:Topics</c> is checked at
 /// start to hold exactly one.
 /// </remarks>
-public sealed class IngestTelemetryBatch(TriggeredBatchProcessor processor)
+public sealed class IngestTelemetryBatch(FunctionsBatchProcessor processor)
 {
     // Must equal Kafka:MaxRetries (a test compares them): attribute arguments cannot come from settings, and the
     // attempt is final at the smaller of the two.

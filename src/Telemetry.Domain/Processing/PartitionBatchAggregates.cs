@@ -5,22 +5,22 @@ namespace Telemetry.Domain.Processing;
 /// <summary>Aggregates of a finalised offset range, computed when first asked for and then kept.</summary>
 internal sealed class PartitionBatchAggregates : IPartitionBatchAggregates
 {
-    private readonly TelemetryPartitionProcessor _processor;
+    private readonly PartitionDecoder _decoder;
     private readonly int _generation;
     private IReadOnlyList<MinuteAggregate>? _aggregates;
     private IReadOnlyList<NotableEvent>? _notables;
 
-    public PartitionBatchAggregates(TelemetryPartitionProcessor processor, int generation, long afterOffset, long throughOffset)
+    public PartitionBatchAggregates(PartitionDecoder decoder, int generation, long afterOffset, long throughOffset)
     {
-        _processor = processor;
+        _decoder = decoder;
         _generation = generation;
         AfterOffset = afterOffset;
         ThroughOffset = throughOffset;
     }
 
-    public string Topic => _processor.Topic;
+    public string Topic => _decoder.Topic;
 
-    public int Partition => _processor.Partition;
+    public int Partition => _decoder.Partition;
 
     public long AfterOffset { get; }
 
@@ -34,8 +34,8 @@ internal sealed class PartitionBatchAggregates : IPartitionBatchAggregates
         {
             if (_notables is null)
             {
-                _processor.EnsureCurrent(_generation);
-                _notables = _processor.Notables(AfterOffset, ThroughOffset);
+                _decoder.EnsureCurrent(_generation);
+                _notables = _decoder.Notables(AfterOffset, ThroughOffset);
             }
 
             return _notables;
@@ -49,7 +49,7 @@ internal sealed class PartitionBatchAggregates : IPartitionBatchAggregates
             return _aggregates;
         }
 
-        _processor.EnsureCurrent(_generation);
-        return _processor.Aggregate(Math.Max(offsetExclusive, AfterOffset), ThroughOffset);
+        _decoder.EnsureCurrent(_generation);
+        return _decoder.Aggregate(Math.Max(offsetExclusive, AfterOffset), ThroughOffset);
     }
 }

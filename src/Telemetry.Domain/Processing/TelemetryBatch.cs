@@ -4,32 +4,32 @@ namespace Telemetry.Domain.Processing;
 
 /// <summary>
 /// One decoded batch of one partition: a result per record, and the observations to aggregate for the
-/// records a host finalises. Valid until the processor's next <see cref="TelemetryPartitionProcessor.Decode"/>.
+/// records a host finalises. Valid until the decoder's next <see cref="PartitionDecoder.Decode"/>.
 /// </summary>
 public sealed class TelemetryBatch
 {
-    private readonly TelemetryPartitionProcessor _processor;
+    private readonly PartitionDecoder _decoder;
     private readonly int _generation;
     private readonly Statistics _statistics;
 
-    internal TelemetryBatch(TelemetryPartitionProcessor processor, int generation, Statistics statistics)
+    internal TelemetryBatch(PartitionDecoder decoder, int generation, Statistics statistics)
     {
-        _processor = processor;
+        _decoder = decoder;
         _generation = generation;
         _statistics = statistics;
     }
 
-    public string Topic => _processor.Topic;
+    public string Topic => _decoder.Topic;
 
-    public int Partition => _processor.Partition;
+    public int Partition => _decoder.Partition;
 
-    /// <summary>One result per record, in the order given to <see cref="TelemetryPartitionProcessor.Decode"/>.</summary>
+    /// <summary>One result per record, in the order given to <see cref="PartitionDecoder.Decode"/>.</summary>
     public IReadOnlyList<RecordOutcome> Outcomes
     {
         get
         {
-            _processor.EnsureCurrent(_generation);
-            return _processor.Outcomes.ToArray();
+            _decoder.EnsureCurrent(_generation);
+            return _decoder.Outcomes.ToArray();
         }
     }
 
@@ -37,8 +37,8 @@ public sealed class TelemetryBatch
     {
         get
         {
-            _processor.EnsureCurrent(_generation);
-            return _processor.Outcomes.Length;
+            _decoder.EnsureCurrent(_generation);
+            return _decoder.Outcomes.Length;
         }
     }
 
@@ -47,8 +47,8 @@ public sealed class TelemetryBatch
     {
         get
         {
-            _processor.EnsureCurrent(_generation);
-            return _processor.Outcomes[index];
+            _decoder.EnsureCurrent(_generation);
+            return _decoder.Outcomes[index];
         }
     }
 
@@ -67,8 +67,8 @@ public sealed class TelemetryBatch
     /// </summary>
     public bool Exclude(long offset)
     {
-        _processor.EnsureCurrent(_generation);
-        var records = _processor.Records;
+        _decoder.EnsureCurrent(_generation);
+        var records = _decoder.Records;
         int lo = 0, hi = records.Length - 1;
         while (lo <= hi)
         {
@@ -98,9 +98,9 @@ public sealed class TelemetryBatch
     /// </summary>
     public IPartitionBatchAggregates Finalise(long afterOffset, long throughOffset)
     {
-        _processor.EnsureCurrent(_generation);
+        _decoder.EnsureCurrent(_generation);
         ArgumentOutOfRangeException.ThrowIfLessThan(throughOffset, afterOffset);
-        return new PartitionBatchAggregates(_processor, _generation, afterOffset, throughOffset);
+        return new PartitionBatchAggregates(_decoder, _generation, afterOffset, throughOffset);
     }
 
     internal struct Statistics

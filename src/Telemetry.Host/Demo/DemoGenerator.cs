@@ -108,7 +108,7 @@ internal sealed class DemoGenerator
                 continue;
             }
 
-            var batch = new TelemetryPartitionProcessor(topic, p, new IngestionOptions()).Decode(streams[p]);
+            var batch = new PartitionDecoder(topic, p, new IngestionOptions()).Decode(streams[p]);
             malformed += batch.MalformedCount;
             foreach (var (family, count) in FamilyCounts.Of(batch.Finalise(-1, streams[p][^1].Offset).Aggregates))
             {

@@ -24,7 +24,7 @@ internal sealed class ConsumerLoop
 
     private readonly KafkaOptions options;
     private readonly ConsumerConfig config;
-    private readonly IPartitionBatchProcessor processor;
+    private readonly IStandaloneBatchProcessor processor;
     private readonly ConsumerProgress progress;
     private readonly ILogger logger;
     private readonly OwnTelemetry telemetry;
@@ -45,7 +45,7 @@ internal sealed class ConsumerLoop
     private Error? fatal;
     private ConsumerConnectionState? connection;
 
-    public ConsumerLoop(KafkaOptions options, ConsumerConfig config, IPartitionBatchProcessor processor, ConsumerProgress progress, ILogger logger, OwnTelemetry telemetry)
+    public ConsumerLoop(KafkaOptions options, ConsumerConfig config, IStandaloneBatchProcessor processor, ConsumerProgress progress, ILogger logger, OwnTelemetry telemetry)
     {
         this.options = options;
         this.config = config;

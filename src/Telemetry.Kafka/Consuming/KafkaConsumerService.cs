@@ -13,7 +13,7 @@ namespace Telemetry.Kafka.Consuming;
 internal sealed class KafkaConsumerService : BackgroundService
 {
     private readonly KafkaOptions options;
-    private readonly IPartitionBatchProcessor processor;
+    private readonly IStandaloneBatchProcessor processor;
     private readonly ConsumerProgress progress;
     private readonly ILogger<KafkaConsumerService> logger;
     private readonly IHostApplicationLifetime lifetime;
@@ -21,7 +21,7 @@ internal sealed class KafkaConsumerService : BackgroundService
 
     public KafkaConsumerService(
         IOptions<KafkaOptions> options,
-        IPartitionBatchProcessor processor,
+        IStandaloneBatchProcessor processor,
         ConsumerProgress progress,
         ILogger<KafkaConsumerService> logger,
         IHostApplicationLifetime lifetime,

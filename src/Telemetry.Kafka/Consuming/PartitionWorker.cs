@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Telemetry.Domain.Acknowledgement;
 using Telemetry.Domain.Ingestion;
 
 namespace Telemetry.Kafka.Consuming;
@@ -18,7 +19,7 @@ internal sealed class PartitionWorker
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
 
     private readonly BatchLimits limits;
-    private readonly IPartitionBatchProcessor processor;
+    private readonly IStandaloneBatchProcessor processor;
     private readonly SemaphoreSlim inFlight;
     private readonly Action<PartitionWorker, long> onFinalised;
     private readonly Action onBatchTaken;
@@ -38,7 +39,7 @@ internal sealed class PartitionWorker
         string topic,
         int partition,
         BatchLimits limits,
-        IPartitionBatchProcessor processor,
+        IStandaloneBatchProcessor processor,
         SemaphoreSlim inFlight,
         Action<PartitionWorker, long> onFinalised,
         Action onBatchTaken,
@@ -83,7 +84,7 @@ internal sealed class PartitionWorker
             this.FirstOffsetSeen = record.Offset;
         }
 
-        var size = Size(record);
+        var size = PartitionBatch.SizeOf(record);
         Interlocked.Increment(ref this.buffered);
         Interlocked.Add(ref this.bufferedBytes, size);
         (this.staged ??= new List<ConsumedRecord>(Math.Min(this.limits.MaxRecords, 1024))).Add(record);
@@ -160,7 +161,7 @@ internal sealed class PartitionWorker
                     return;
                 }
 
-                var context = new PartitionBatchContext(this.Finalise, this.inFlight, this.stopping.Token, this.abandon.Token);
+                var context = new StandaloneBatchContext(this.Finalise, this.inFlight, this.stopping.Token, this.abandon.Token);
                 try
                 {
                     await this.processor.ProcessAsync(batch, context).ConfigureAwait(false);
@@ -242,7 +243,7 @@ internal sealed class PartitionWorker
                 }
 
                 var record = this.chunk[this.chunkIndex];
-                var size = Size(record);
+                var size = PartitionBatch.SizeOf(record);
                 if (records.Count > 0 && bytes + size > this.limits.MaxBytes)
                 {
                     // The record stays at the head of the chunk and starts the next batch.
@@ -291,6 +292,4 @@ internal sealed class PartitionWorker
         this.onBatchTaken();
         return new PartitionBatch(this.Topic, this.Partition, records, bytes);
     }
-
-    private static long Size(ConsumedRecord record) => record.Key.Length + record.Value.Length;
 }

@@ -8,7 +8,7 @@ namespace Telemetry.Kafka.Pipeline;
 /// Calls the record handler for one record so that nothing it throws escapes: an unexpected exception makes that
 /// record malformed (<c>decoder_fault</c>, dead-lettered at once with the exception's type as the message), and the
 /// batch goes on. Both hosts go through here, so a partition never stalls on one record. The decoding itself is
-/// guarded the same way by <see cref="TelemetryPartitionProcessor"/>.
+/// guarded the same way by <see cref="PartitionDecoder"/>.
 /// </summary>
 internal static class GuardedRecordHandler
 {
@@ -22,7 +22,7 @@ internal static class GuardedRecordHandler
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return MessageOutcome.Malformed(DecoderFaultKind, TelemetryPartitionProcessor.DecoderFaultMessage(ex));
+            return MessageOutcome.Malformed(DecoderFaultKind, PartitionDecoder.DecoderFaultMessage(ex));
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class TriggeredInvocationPropertyTests
                     }).ToList();
 
                     var plans = new List<TriggeredBatchPlan>();
-                    foreach (var slice in PartitionBatches.Split(records, outcomes))
+                    foreach (var slice in PartitionBatch.Split(records, outcomes))
                     {
                         var plan = TriggeredBatchPlan.Decide(strategy, policy, slice.Records, slice.Items, new TriggerAttempt(retryCount, triggerMax), watermarks[slice.Partition]);
                         var deliveries = new List<DeadLetterDelivery>();

@@ -16,7 +16,7 @@ public sealed class CardinalityAndLatenessTests
     [Fact]
     public void Series_past_the_per_metric_cap_fold_into_one_overflow_series_and_are_counted()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions { MaxSeriesPerMetric = 3 });
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions { MaxSeriesPerMetric = 3 });
         var records = Enumerable.Range(0, 10).Select(i => Record(i, Executed($"pool_{i}"))).ToList();
         var batch = processor.Decode(records);
         var aggregates = batch.Finalise(-1, 9).Aggregates.Where(a => a.Series.Name == "snakepit.request.executed.duration").ToList();
@@ -33,7 +33,7 @@ public sealed class CardinalityAndLatenessTests
     [Fact]
     public void An_admitted_series_stays_admitted_in_its_window_and_the_cap_is_per_window()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions { MaxSeriesPerMetric = 1 });
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions { MaxSeriesPerMetric = 1 });
         var batch = processor.Decode(
         [
             Record(0, Executed("a")), Record(1, Executed("b")), Record(2, Executed("a")),
@@ -48,7 +48,7 @@ public sealed class CardinalityAndLatenessTests
     [Fact]
     public void Late_events_count_in_their_own_window_and_their_lateness_is_recorded()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions { AllowedLatenessSeconds = 60 });
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions { AllowedLatenessSeconds = 60 });
         var batch = processor.Decode(
         [
             Record(0, Executed("a", "2026-11-23T12:05:00Z")),

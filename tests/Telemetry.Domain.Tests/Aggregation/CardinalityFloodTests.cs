@@ -24,7 +24,7 @@ public sealed class CardinalityFloodTests
         $$$"""{"schema":1,"event":"{{{name}}}","time":"{{{time}}}","source":"ml","measurements":{"n":1}}""";
 
     /// <summary>Decodes and finalises in batches as a host does; returns the aggregates of every batch.</summary>
-    private static List<MinuteAggregate> Run(TelemetryPartitionProcessor processor, ref long offset, IEnumerable<string> envelopes)
+    private static List<MinuteAggregate> Run(PartitionDecoder processor, ref long offset, IEnumerable<string> envelopes)
     {
         var result = new List<MinuteAggregate>();
         foreach (var chunk in envelopes.Chunk(BatchSize))
@@ -47,7 +47,7 @@ public sealed class CardinalityFloodTests
     [Fact]
     public void After_a_flood_of_distinct_values_new_values_in_a_later_minute_get_their_own_series()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         long offset = 0;
         var flood = Run(processor, ref offset, Flood("2026-11-23T12:00:10Z"));
         var floodCounts = flood.Where(a => a.Series.Name == "snakepit.request.executed.count").ToList();
@@ -68,7 +68,7 @@ public sealed class CardinalityFloodTests
     [Fact]
     public void A_flood_leaves_state_bounded_by_the_open_windows_once_its_windows_close()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         long offset = 0;
         Run(processor, ref offset, Flood("2026-11-23T12:00:10Z"));
         Run(processor, ref offset, [Executed("steady", "2026-11-23T12:10:10Z")]);
@@ -84,7 +84,7 @@ public sealed class CardinalityFloodTests
     [Fact]
     public void Series_admitted_in_an_open_window_stay_admitted_and_its_cap_stays_full_across_a_compaction()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions { MaxSeriesPerMetric = 3 }) { CompactionSlack = 64 };
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions { MaxSeriesPerMetric = 3 }) { CompactionSlack = 64 };
         long offset = 0;
         Run(processor, ref offset, "abc".Select(p => Executed(p.ToString(), "2026-11-23T12:00:10Z")));
         Run(processor, ref offset, Enumerable.Range(0, 500).Select(i => Executed($"x{i}", "2026-11-23T12:00:20Z")));
@@ -100,7 +100,7 @@ public sealed class CardinalityFloodTests
     [Fact]
     public void Counts_stay_exact_across_compactions()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions { MaxSeriesPerMetric = 50 }) { CompactionSlack = 256 };
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions { MaxSeriesPerMetric = 50 }) { CompactionSlack = 256 };
         long offset = 0;
         var envelopes = Enumerable.Range(0, 20_000).Select(i => Executed($"v{i % 3_000}", $"2026-11-23T12:{i / 1_000:00}:10Z"));
         var aggregates = Run(processor, ref offset, envelopes);
@@ -113,7 +113,7 @@ public sealed class CardinalityFloodTests
     [Fact]
     public void Unknown_event_names_of_closed_windows_are_forgotten_so_new_ones_are_aggregated_again()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions { MaxUnknownEvents = 4 });
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions { MaxUnknownEvents = 4 });
         long offset = 0;
         var junk = processor.Decode(Enumerable.Range(0, 10).Select(i => Record(offset++, Unknown($"junk.event_{i}", "2026-11-23T12:00:10Z"))).ToList());
         Assert.Equal(6, junk.Outcomes.Count(o => o.Error == EnvelopeError.UnknownEvent));

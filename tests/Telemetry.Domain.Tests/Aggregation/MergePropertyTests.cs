@@ -54,11 +54,11 @@ public sealed class MergePropertyTests
 
             // Reference: one batch with everything.
             var reference = new Ledger();
-            reference.Write(new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions()).Decode(records).Finalise(-1, records[^1].Offset));
+            reference.Write(new PartitionDecoder("telemetry", 0, new IngestionOptions()).Decode(records).Finalise(-1, records[^1].Offset));
 
             // The same records in batches of random sizes, each batch replayed with a shifted start (a redelivery
             // after a lost commit), the aggregates merged into the ledger in a shuffled order per batch.
-            var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+            var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
             var ledger = new Ledger();
             var random = new Random(shuffleSeed);
             int from = 0, cut = 0;
@@ -91,7 +91,7 @@ public sealed class MergePropertyTests
         Gen.Int[1, 10_000].Sample(seed =>
         {
             IPartitionBatchAggregates Batch(int partition) =>
-                new TelemetryPartitionProcessor("telemetry", partition, new IngestionOptions())
+                new PartitionDecoder("telemetry", partition, new IngestionOptions())
                     .Decode(new TelemetrySampleGenerator(seed + partition, new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero), 5).Records("telemetry", partition, 0, 80))
                     .Finalise(-1, 79);
             var a = new Ledger();

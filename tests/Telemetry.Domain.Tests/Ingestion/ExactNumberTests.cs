@@ -87,7 +87,7 @@ public sealed class ExactNumberTests
     [Fact]
     public void Sums_minima_and_maxima_of_large_integers_are_exact_through_aggregation()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         string[] bytes = ["999999999999", "999999999998", "1000000000001"];
         string[] durations = [MaxSafeInteger.ToString(System.Globalization.CultureInfo.InvariantCulture), "9007199254740990", "1"];
         var records = bytes.Select((b, i) => Record(i, Accumulated(b)))

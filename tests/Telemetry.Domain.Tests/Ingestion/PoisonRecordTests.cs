@@ -98,7 +98,7 @@ public sealed class PoisonRecordTests
     [Fact]
     public void Repeated_event_keys_never_count_a_record_several_times()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         var twice = """{"schema":1,"event":"kafee.queue","event":"kafee.queue","time":"2026-11-23T12:00:10Z","source":"s","measurements":{"count":3},"metadata":{"topic":"t"}}""";
         var batch = processor.Decode([Record(1, Queue("t")), Record(2, twice)]);
 
@@ -113,7 +113,7 @@ public sealed class PoisonRecordTests
         // A real fault in the record path: a catalog event whose dimension slot lies past the decoder's buffer makes
         // the real decoder throw IndexOutOfRangeException for exactly the records that carry that field.
         var catalog = FaultyCatalog();
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions(), catalog);
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions(), catalog);
         var good = """{"schema":1,"event":"acme.faulty","time":"2026-11-23T12:00:10Z","source":"s","measurements":{"n":1}}""";
         var poison = """{"schema":1,"event":"acme.faulty","time":"2026-11-23T12:00:10Z","source":"s","measurements":{"n":1},"metadata":{"boom":"x"}}""";
 

@@ -20,7 +20,7 @@ public sealed class MaxEventAgeTests
     [Fact]
     public void Events_older_than_the_maximum_age_are_refused_as_too_old_and_not_counted()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         var batch = processor.Decode(
         [
             Record(0, RecordTime.AddDays(-6.9)),
@@ -42,7 +42,7 @@ public sealed class MaxEventAgeTests
     [Fact]
     public void The_maximum_age_is_a_setting_measured_from_the_record_timestamp()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions { MaxEventAgeDays = 1 });
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions { MaxEventAgeDays = 1 });
         var batch = processor.Decode(
         [
             Record(0, RecordTime.AddDays(-2)),
@@ -61,6 +61,6 @@ public sealed class MaxEventAgeTests
     {
         var errors = IngestionOptionsValidator.Validate(new IngestionOptions { MaxEventAgeDays = days });
         Assert.Contains(errors, e => e.Contains("Ingestion:MaxEventAgeDays", StringComparison.Ordinal));
-        Assert.Throws<ArgumentException>(() => new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions { MaxEventAgeDays = days }));
+        Assert.Throws<ArgumentException>(() => new PartitionDecoder("telemetry", 0, new IngestionOptions { MaxEventAgeDays = days }));
     }
 }

@@ -15,7 +15,7 @@ internal static class CoreBatches
         for (var partition = 0; partition < 2; partition++)
         {
             var generator = new TelemetrySampleGenerator(seed + partition, start, eventsPerSecond);
-            var processor = new TelemetryPartitionProcessor(topic, partition, new IngestionOptions());
+            var processor = new PartitionDecoder(topic, partition, new IngestionOptions());
             var after = -1L;
             for (var b = 0; b < batches; b++)
             {

@@ -88,7 +88,7 @@ public sealed class WorkbookAndAlertsFedTests(AzuriteFixture azurite, MockKafkaC
         // topic that refuses writes: the processor asks for the batch again, and the extension's retry runs it again.
         var values = SampleTraffic.Values(clock.GetUtcNow());
         await SampleTraffic.ProduceAsync(kafka, topic, values);
-        var processor = host.Services.GetRequiredService<TriggeredBatchProcessor>();
+        var processor = host.Services.GetRequiredService<FunctionsBatchProcessor>();
         var records = kafka.ReadAll(topic)
             .Select(r => new ConsumedRecord(r.Topic, r.Partition.Value, r.Offset.Value, r.Message.Key ?? [], r.Message.Value, ConsumedRecord.NoHeaders, DateTimeOffset.UtcNow))
             .ToList();

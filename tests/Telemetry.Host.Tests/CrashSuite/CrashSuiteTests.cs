@@ -308,7 +308,7 @@ public sealed class CrashSuiteTests : IAsyncLifetime, IDisposable
         foreach (var partition in produced.GroupBy(r => r.Partition))
         {
             var log = partition.OrderBy(r => r.Offset).ToList();
-            var processor = new TelemetryPartitionProcessor(topic, partition.Key, new IngestionOptions());
+            var processor = new PartitionDecoder(topic, partition.Key, new IngestionOptions());
             var batch = processor.Decode(log);
 
             // None of the state a restarted host loses (lateness reference, cardinality admission) may matter here:

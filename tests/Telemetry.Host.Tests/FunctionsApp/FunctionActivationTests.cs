@@ -27,7 +27,7 @@ public sealed partial class FunctionActivationTests
         Assert.Superset(
             new HashSet<string>(
             [
-                "IngestTelemetryBatch: TriggeredBatchProcessor",
+                "IngestTelemetryBatch: FunctionsBatchProcessor",
                 "RollUpLedger: LedgerRollup",
                 $"PollConsumerLag: IPoller {PollerNames.Lag}",
                 $"PollMqttBrokers: IPoller {PollerNames.Mqtt}",

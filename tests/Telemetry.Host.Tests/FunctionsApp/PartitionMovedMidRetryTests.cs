@@ -50,8 +50,8 @@ public sealed class PartitionMovedMidRetryTests(AzuriteFixture azurite, MockKafk
         // Both instances meet the same outage: offset 2 fails transiently on each one's first attempt.
         using var stale = BuildApp(settings, new TransientFailure(FailingOffset));
         using var owner = BuildApp(settings, new TransientFailure(FailingOffset));
-        var staleProcessor = stale.Services.GetRequiredService<TriggeredBatchProcessor>();
-        var ownerProcessor = owner.Services.GetRequiredService<TriggeredBatchProcessor>();
+        var staleProcessor = stale.Services.GetRequiredService<FunctionsBatchProcessor>();
+        var ownerProcessor = owner.Services.GetRequiredService<FunctionsBatchProcessor>();
 
         // The stale instance's first attempt fails (best_effort counts the prefix 0..1), and its consumer leaves the group.
         await Assert.ThrowsAsync<TriggeredBatchRedeliveryException>(() => staleProcessor.ProcessAsync(batch, 0, CancellationToken.None));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Telemetry.Domain.Acknowledgement;
 using Telemetry.Kafka.Consuming;
 
 namespace Telemetry.Kafka.Tests.Consuming;
@@ -7,7 +8,7 @@ namespace Telemetry.Kafka.Tests.Consuming;
 /// Finalises every batch it sees and remembers what it processed; a test can hold a partition (to show it does not
 /// block the others) or make it stop half-way through a batch (to show what an abandoned batch leaves committed).
 /// </summary>
-internal sealed class RecordingProcessor(string name = "p") : IPartitionBatchProcessor
+internal sealed class RecordingProcessor(string name = "p") : IStandaloneBatchProcessor
 {
     private readonly ConcurrentDictionary<int, TaskCompletionSource> holds = new();
 
@@ -41,7 +42,7 @@ internal sealed class RecordingProcessor(string name = "p") : IPartitionBatchPro
         }
     }
 
-    public async Task ProcessAsync(PartitionBatch batch, PartitionBatchContext context)
+    public async Task ProcessAsync(PartitionBatch batch, StandaloneBatchContext context)
     {
         this.Batches.Enqueue((this.Name, batch.Partition, batch.FirstOffset, batch.LastOffset, batch.Records.Count, batch.Bytes));
         if (this.holds.TryGetValue(batch.Partition, out var hold))
@@ -74,7 +75,7 @@ internal sealed class RecordingProcessor(string name = "p") : IPartitionBatchPro
         this.Finalise(context, batch.Partition, batch.LastOffset);
     }
 
-    private void Finalise(PartitionBatchContext context, int partition, long offset)
+    private void Finalise(StandaloneBatchContext context, int partition, long offset)
     {
         this.Finalised.Enqueue((this.Name, partition, offset));
         context.Finalise(offset);

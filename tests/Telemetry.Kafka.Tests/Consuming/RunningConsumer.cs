@@ -12,7 +12,7 @@ internal sealed class RunningConsumer : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
-    private RunningConsumer(KafkaOptions options, IPartitionBatchProcessor processor, OwnTelemetry? telemetry, Action<ConsumerConfig>? configure)
+    private RunningConsumer(KafkaOptions options, IStandaloneBatchProcessor processor, OwnTelemetry? telemetry, Action<ConsumerConfig>? configure)
     {
         this.Options = options;
         var config = KafkaClientConfigs.Consumer(options, options.BootstrapServers);
@@ -47,7 +47,7 @@ internal sealed class RunningConsumer : IAsyncDisposable
         ShutdownTimeoutMs = 5_000,
     };
 
-    public static RunningConsumer Start(KafkaOptions options, IPartitionBatchProcessor processor, OwnTelemetry? telemetry = null, Action<ConsumerConfig>? configure = null) =>
+    public static RunningConsumer Start(KafkaOptions options, IStandaloneBatchProcessor processor, OwnTelemetry? telemetry = null, Action<ConsumerConfig>? configure = null) =>
         new(options, processor, telemetry, configure);
 
     /// <summary>Stops as SIGTERM does and waits for the loop to commit and close.</summary>

@@ -111,9 +111,9 @@ public sealed class OwnMetricsRecordingTests(MockKafkaCluster cluster)
         options.AckStrategy = "best_effort";
         using var dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance, telemetry: telemetry);
         using var committed = new GroupCommittedOffsets(Options.Create(options));
-        var processor = new TriggeredBatchProcessor(
+        var processor = new FunctionsBatchProcessor(
             Options.Create(options), Options.Create(new IngestionOptions()), [new RecordingSink()], dlq, DecodingRecordHandler.Instance, committed, telemetry,
-            NullLogger<TriggeredBatchProcessor>.Instance);
+            NullLogger<FunctionsBatchProcessor>.Instance);
         var records = Enumerable.Range(0, 5)
             .Select(i => new ConsumedRecord(topic, 0, i, Encoding.UTF8.GetBytes($"k{i}"), i == 2 ? "not json"u8.ToArray() : Valid(i), ConsumedRecord.NoHeaders, Now.AddMilliseconds(i)))
             .ToArray();

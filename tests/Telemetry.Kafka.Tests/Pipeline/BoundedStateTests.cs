@@ -53,25 +53,25 @@ public sealed class BoundedStateTests(MockKafkaCluster cluster)
         using var __ = dlqB;
 
         await using var first = RunningConsumer.Start(options, a);
-        await Eventually.TrueAsync(() => a.ProcessorCount == Partitions, "the first member decodes every partition");
+        await Eventually.TrueAsync(() => a.DecoderCount == Partitions, "the first member decodes every partition");
         await using (var second = RunningConsumer.Start(options, b))
         {
             await Eventually.TrueAsync(() => second.Progress.AssignedPartitions > 0 && first.Progress.AssignedPartitions + second.Progress.AssignedPartitions == Partitions, "the partitions are shared");
             await ProduceToEveryPartitionAsync(topic, Partitions, PerPartition / 2, PerPartition / 2);
-            await Eventually.TrueAsync(() => b.ProcessorCount == second.Progress.AssignedPartitions, "the second member decodes what it owns");
+            await Eventually.TrueAsync(() => b.DecoderCount == second.Progress.AssignedPartitions, "the second member decodes what it owns");
 
             // The first member holds state only for what it still owns: the revoked partitions' processors are gone.
-            Assert.Equal(first.Progress.AssignedPartitions, a.ProcessorCount);
+            Assert.Equal(first.Progress.AssignedPartitions, a.DecoderCount);
             await Eventually.TrueAsync(() => Covered(sinkA, sinkB, Partitions, PerPartition), "every record reached a sink");
             await second.StopAsync();
-            Assert.Equal(0, b.ProcessorCount);
+            Assert.Equal(0, b.DecoderCount);
         }
 
         await Eventually.TrueAsync(() => first.Progress.AssignedPartitions == Partitions, "the first member takes every partition back");
         var end = cluster.EndOffsets(topic);
         await Eventually.TrueAsync(() => cluster.CommittedOffsets(options.ConsumerGroup, topic).All(c => c.Value == end[c.Key]), "everything committed");
         await first.StopAsync();
-        Assert.Equal(0, a.ProcessorCount);
+        Assert.Equal(0, a.DecoderCount);
         Assert.True(Covered(sinkA, sinkB, Partitions, PerPartition));
     }
 

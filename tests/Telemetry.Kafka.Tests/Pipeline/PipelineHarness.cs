@@ -75,11 +75,11 @@ internal static class PipelineHarness
     /// <summary>A valid envelope (Event Pipeline execution: exactly one <c>.count</c> metric per event).</summary>
     public static byte[] Valid(int i) => Encoding.UTF8.GetBytes(TelemetrySampleGenerator.Example("event_pipeline.event.execution", Now.AddMilliseconds(i)));
 
-    public static TelemetryPipeline Create(KafkaOptions options, IRecordHandler handler, IAggregateSink sink, out DeadLetterProducer dlq, TimeProvider? time = null, OwnTelemetry? telemetry = null)
+    public static StandaloneBatchProcessor Create(KafkaOptions options, IRecordHandler handler, IAggregateSink sink, out DeadLetterProducer dlq, TimeProvider? time = null, OwnTelemetry? telemetry = null)
     {
         telemetry ??= new OwnTelemetry();
         dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance, time, telemetry);
-        return new TelemetryPipeline(
+        return new StandaloneBatchProcessor(
             Options.Create(options),
             Options.Create(new IngestionOptions()),
             [sink],
@@ -87,7 +87,7 @@ internal static class PipelineHarness
             handler,
             telemetry,
             new ConsumerProgress(),
-            NullLogger<TelemetryPipeline>.Instance);
+            NullLogger<StandaloneBatchProcessor>.Instance);
     }
 
     public static Message<byte[], byte[]> Message(int i, byte[]? value = null) => new()

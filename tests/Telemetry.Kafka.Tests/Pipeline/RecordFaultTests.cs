@@ -89,9 +89,9 @@ public sealed class RecordFaultTests(MockKafkaCluster cluster)
         var sink = new RecordingSink();
         using var dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance);
         using var committed = new GroupCommittedOffsets(Options.Create(options));
-        var processor = new TriggeredBatchProcessor(
+        var processor = new FunctionsBatchProcessor(
             Options.Create(options), Options.Create(new IngestionOptions()), [sink], dlq, new EventNameReadingHandler(), committed, new OwnTelemetry(),
-            NullLogger<TriggeredBatchProcessor>.Instance);
+            NullLogger<FunctionsBatchProcessor>.Instance);
 
         // Completes (the extension then commits the batch) instead of throwing into an endless redelivery.
         await processor.ProcessAsync(records, attempt: 0, CancellationToken.None);

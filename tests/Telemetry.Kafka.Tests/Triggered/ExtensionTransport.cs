@@ -8,7 +8,7 @@ using Telemetry.Kafka.Triggered;
 namespace Telemetry.Kafka.Tests.Triggered;
 
 /// <summary>
-/// A consumed record's way to <see cref="TriggeredBatchProcessor"/> under the Functions Kafka extension 4.3.x, each
+/// A consumed record's way to <see cref="FunctionsBatchProcessor"/> under the Functions Kafka extension 4.3.x, each
 /// step transcribed from the extension's source so that tests feed records shaped exactly as they arrive:
 /// <list type="number">
 /// <item>the host's listener turns the <c>ConsumeResult</c> into a <c>KafkaEventData</c>, keeping the timestamp only

@@ -30,7 +30,7 @@ public sealed class ExactAndPoisonLedgerTests(AzuriteFixture azurite)
         using var ledger = new LedgerHarness(azurite.ConnectionString);
         var topic = new string('y', 63) + "🚀tail";
         var json = $$$"""{"schema":1,"event":"kafee.queue","time":"{{{Time}}}","source":"s","measurements":{"count":3},"metadata":{"topic":"{{{topic}}}","partition":0}}""";
-        var processor = new TelemetryPartitionProcessor(Topic, 0, new IngestionOptions());
+        var processor = new PartitionDecoder(Topic, 0, new IngestionOptions());
 
         // Three batches touch the same rows: the second and third read back what the first stored and must find
         // the very series they hold (before the fix: "key collision", retried forever).
@@ -70,7 +70,7 @@ public sealed class ExactAndPoisonLedgerTests(AzuriteFixture azurite)
         }
 
         // Two batches, so the second merges into the rows the first stored.
-        var processor = new TelemetryPartitionProcessor(Topic, 0, new IngestionOptions());
+        var processor = new PartitionDecoder(Topic, 0, new IngestionOptions());
         foreach (var (after, through) in new[] { (-1L, 3L), (3L, 7L) })
         {
             var slice = records.Where(r => r.Offset > after && r.Offset <= through).ToList();

@@ -26,7 +26,7 @@ public sealed class ProcessingApiTests
 
         // Ground truth: one processor over the whole log, one finalised range, no ledger involved.
         var truth = new LedgerGroundTruth();
-        var truthProcessor = new TelemetryPartitionProcessor(Topic, 0, new IngestionOptions());
+        var truthProcessor = new PartitionDecoder(Topic, 0, new IngestionOptions());
         var whole = truthProcessor.Decode(records).Finalise(-1, records[^1].Offset);
         foreach (var aggregate in whole.Aggregates)
         {
@@ -35,7 +35,7 @@ public sealed class ProcessingApiTests
 
         // Run 1: batches of 700; the process dies half-way through writing the fourth batch, before its commit.
         var committed = -1L;
-        var run1 = new TelemetryPartitionProcessor(Topic, 0, new IngestionOptions());
+        var run1 = new PartitionDecoder(Topic, 0, new IngestionOptions());
         for (var batchNo = 0; batchNo < 4; batchNo++)
         {
             var slice = Slice(records, committed, 700);
@@ -55,7 +55,7 @@ public sealed class ProcessingApiTests
         }
 
         // Run 2: a restarted process redelivers from the last commit with other batch sizes, and replays one batch twice.
-        var run2 = new TelemetryPartitionProcessor(Topic, 0, new IngestionOptions());
+        var run2 = new PartitionDecoder(Topic, 0, new IngestionOptions());
         foreach (var size in new[] { 450, 1300, 450, 2000 })
         {
             var slice = Slice(records, committed, size);

@@ -36,7 +36,7 @@ public sealed class WorkerPoolKafkaPathTests(AzuriteFixture azurite, MockKafkaCl
         // saturated + recycled + started, then health_check_failed.
         var records = Consume(topic, expected: 4);
 
-        var processor = new TelemetryPartitionProcessor(topic, 0, new IngestionOptions { UnknownEvents = UnknownEventPolicy.Reject });
+        var processor = new PartitionDecoder(topic, 0, new IngestionOptions { UnknownEvents = UnknownEventPolicy.Reject });
         var batch = processor.Decode(records);
         Assert.All(batch.Outcomes, o => Assert.False(o.IsMalformed, $"offset {o.Offset}: {o.ErrorKind} {o.Message}"));
         var aggregates = batch.Finalise(-1, records[^1].Offset);

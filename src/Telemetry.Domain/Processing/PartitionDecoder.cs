@@ -15,11 +15,12 @@ namespace Telemetry.Domain.Processing;
 /// <item>calls <see cref="TelemetryBatch.Finalise"/> for the offsets it is about to commit and hands the result to its
 /// <see cref="IAggregateSink"/>s before committing.</item>
 /// </list>
-/// The processor reuses its buffers, so steady-state decoding allocates nothing per record; the flip side is that a
+/// The standalone host and the Functions host both do so, each through its own batch processor.
+/// The decoder reuses its buffers, so steady-state decoding allocates nothing per record; the flip side is that a
 /// batch (and the aggregates finalised from it) is valid only until the next <see cref="Decode"/> call.
 /// </para>
 /// </summary>
-public sealed class TelemetryPartitionProcessor
+public sealed class PartitionDecoder
 {
     private readonly IngestionOptions _options;
     private readonly TelemetryCatalog _catalog;
@@ -58,7 +59,7 @@ public sealed class TelemetryPartitionProcessor
     /// allocates nothing at all. Only for hosts whose sinks finish with (or copy) the aggregates before the next
     /// <see cref="Decode"/>; by default every finalised batch gets its own objects.
     /// </param>
-    public TelemetryPartitionProcessor(string topic, int partition, IngestionOptions options, TelemetryCatalog? catalog = null, bool reuseAggregates = false)
+    public PartitionDecoder(string topic, int partition, IngestionOptions options, TelemetryCatalog? catalog = null, bool reuseAggregates = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(options);
@@ -115,7 +116,7 @@ public sealed class TelemetryPartitionProcessor
 
     /// <summary>
     /// Decodes and validates every record, and records its observations for aggregation. Records must belong to
-    /// this processor's topic and partition and come in ascending offset order. Invalidates the previous batch.
+    /// this decoder's topic and partition and come in ascending offset order. Invalidates the previous batch.
     /// </summary>
     public TelemetryBatch Decode(IReadOnlyList<ConsumedRecord> records)
     {

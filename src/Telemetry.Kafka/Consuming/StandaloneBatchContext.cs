@@ -1,16 +1,16 @@
 namespace Telemetry.Kafka.Consuming;
 
 /// <summary>
-/// What a batch processor may do besides processing: mark offsets safe to commit, wait out a retry backoff without
+/// What the standalone host's partition worker lets its batch processor do besides processing: mark offsets safe to commit, wait out a retry backoff without
 /// holding an in-flight slot, and notice that the partition is being given up.
 /// </summary>
-internal sealed class PartitionBatchContext
+internal sealed class StandaloneBatchContext
 {
     private readonly Action<long> finalise;
     private readonly SemaphoreSlim inFlight;
     private bool holdsSlot = true;
 
-    public PartitionBatchContext(Action<long> finalise, SemaphoreSlim inFlight, CancellationToken stopping, CancellationToken abandon)
+    public StandaloneBatchContext(Action<long> finalise, SemaphoreSlim inFlight, CancellationToken stopping, CancellationToken abandon)
     {
         this.finalise = finalise;
         this.inFlight = inFlight;

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Telemetry.Domain.Tests.Acknowledgement;
 
-public sealed class PartitionBatchesTests
+public sealed class PartitionBatchTests
 {
     [Fact]
     public void A_mixed_batch_splits_into_partitions_in_offset_order_keeping_each_item_with_its_record() =>
@@ -15,7 +15,7 @@ public sealed class PartitionBatchesTests
                 var records = pairs.Select(p => Records.At(p.Item2, p.Item1)).ToList();
                 var items = pairs.Select(p => $"{p.Item1}:{p.Item2}").ToList();
 
-                var slices = PartitionBatches.Split(records, items);
+                var slices = PartitionBatch.Split(records, items);
 
                 Assert.Equal(records.Count, slices.Sum(s => s.Records.Count));
                 Assert.Equal(slices.Select(s => s.Partition).Distinct().Count(), slices.Count);

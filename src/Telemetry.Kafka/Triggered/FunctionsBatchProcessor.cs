@@ -13,12 +13,13 @@ using Telemetry.Kafka.Pipeline;
 namespace Telemetry.Kafka.Triggered;
 
 /// <summary>
-/// The pipeline for a batch handed over by the Azure Functions Kafka trigger, under its commit model: the extension
-/// commits the whole batch when this returns, and re-runs the same batch when this throws (<c>commitOnFailure:
-/// false</c>). No seek, no prefix commit: per partition the <see cref="TriggeredBatchPlan"/> decides whether to
-/// complete (dead letters written and confirmed, the batch counted) or to redeliver (throw
-/// <see cref="TriggeredBatchRedeliveryException"/>, counting at most the settled prefix). The ledger's per-row
-/// watermarks make the counted prefix harmless when the batch comes back.
+/// The Functions host's batch processor, for a delivery handed over by the Azure Functions Kafka trigger, under its
+/// commit model: the extension commits the whole delivery when this returns, and re-runs the same delivery when this
+/// throws (<c>commitOnFailure: false</c>). No seek, no prefix commit: the delivery is split into partition batches, and
+/// per partition the <see cref="TriggeredBatchPlan"/> decides whether to complete (dead letters written and confirmed,
+/// the batch counted) or to redeliver (throw <see cref="TriggeredBatchRedeliveryException"/>, counting at most the
+/// settled prefix); settling and writing is <see cref="BatchSettlement"/>'s, as under the standalone host. The
+/// ledger's per-row watermarks make the counted prefix harmless when the batch comes back.
 /// </summary>
 /// <remarks>
 /// Records at or below the partition's finalised offset (<see cref="IFinalisedOffsets"/>) are skipped, and the
@@ -28,7 +29,7 @@ namespace Telemetry.Kafka.Triggered;
 /// the batch too: whichever finishes second would otherwise write the batch's dead letters a second time. The
 /// ledger would not count twice either way.
 /// </remarks>
-public sealed class TriggeredBatchProcessor
+public sealed class FunctionsBatchProcessor
 {
     private readonly KafkaOptions options;
     private readonly IngestionOptions ingestion;
@@ -37,11 +38,11 @@ public sealed class TriggeredBatchProcessor
     private readonly IRecordHandler handler;
     private readonly IFinalisedOffsets finalisedOffsets;
     private readonly OwnTelemetry telemetry;
-    private readonly ILogger<TriggeredBatchProcessor> logger;
+    private readonly ILogger<FunctionsBatchProcessor> logger;
     private readonly AckStrategy strategy;
     private readonly RetryPolicy policy;
 
-    public TriggeredBatchProcessor(
+    public FunctionsBatchProcessor(
         IOptions<KafkaOptions> options,
         IOptions<IngestionOptions> ingestion,
         IEnumerable<IAggregateSink> sinks,
@@ -49,7 +50,7 @@ public sealed class TriggeredBatchProcessor
         IRecordHandler handler,
         IFinalisedOffsets finalisedOffsets,
         OwnTelemetry telemetry,
-        ILogger<TriggeredBatchProcessor> logger)
+        ILogger<FunctionsBatchProcessor> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ingestion);
@@ -76,12 +77,12 @@ public sealed class TriggeredBatchProcessor
         ArgumentNullException.ThrowIfNull(records);
         ArgumentOutOfRangeException.ThrowIfNegative(attempt);
         var plans = new List<TriggeredBatchPlan>();
-        var slices = PartitionBatches.Split(records, records);
-        var finalised = await this.finalisedOffsets.ReadAsync([.. slices.Select(slice => (slice.Topic, slice.Partition))], ct).ConfigureAwait(false);
-        foreach (var slice in slices)
+        var batches = PartitionBatch.Split(records, records);
+        var finalised = await this.finalisedOffsets.ReadAsync([.. batches.Select(batch => (batch.Topic, batch.Partition))], ct).ConfigureAwait(false);
+        foreach (var batch in batches)
         {
-            long? finalisedThrough = finalised.TryGetValue((slice.Topic, slice.Partition), out var through) ? through : null;
-            plans.Add(await this.ProcessPartitionAsync(slice.Topic, slice.Partition, slice.Records, attempt, finalisedThrough, ct).ConfigureAwait(false));
+            long? finalisedThrough = finalised.TryGetValue((batch.Topic, batch.Partition), out var through) ? through : null;
+            plans.Add(await this.ProcessPartitionAsync(batch, attempt, finalisedThrough, ct).ConfigureAwait(false));
         }
 
         if (TriggeredBatchPlan.Overall(plans) == TriggeredBatchAction.Redeliver)
@@ -92,8 +93,9 @@ public sealed class TriggeredBatchProcessor
         }
     }
 
-    private async Task<TriggeredBatchPlan> ProcessPartitionAsync(string topic, int partition, IReadOnlyList<ConsumedRecord> records, int attempt, long? finalisedThrough, CancellationToken ct)
+    private async Task<TriggeredBatchPlan> ProcessPartitionAsync(PartitionBatch batch, int attempt, long? finalisedThrough, CancellationToken ct)
     {
+        var (topic, partition, records) = (batch.Topic, batch.Partition, batch.Records);
         var tags = new KafeeBatchTags(topic, partition, this.options.ConsumerGroup, this.strategy);
         var started = Stopwatch.GetTimestamp();
         // The extension hands over a batch it has already gathered, so it starts and begins processing at once.
@@ -101,11 +103,12 @@ public sealed class TriggeredBatchProcessor
         var activity = this.telemetry.BatchProcessStarted(tags, records.Count);
         this.telemetry.MessagesConsumed(topic, partition, PipelineHandler.EventType, records.Count);
 
-        // A fresh processor per invocation: executions of different partitions may run at once, and nothing of a
+        // A fresh decoder per invocation: executions of different partitions may run at once, and nothing of a
         // batch must outlive the invocation that the extension may re-run.
-        var processor = new TelemetryPartitionProcessor(topic, partition, this.ingestion);
+        var decoder = new PartitionDecoder(topic, partition, this.ingestion);
+        var settlement = new BatchSettlement(this.sinks, this.deadLetters, this.telemetry, tags);
         var handling = Stopwatch.GetTimestamp();
-        var decoded = processor.Decode(records);
+        var decoded = decoder.Decode(records);
         var outcomes = new MessageOutcome[records.Count];
         for (var i = 0; i < records.Count; i++)
         {
@@ -128,26 +131,17 @@ public sealed class TriggeredBatchProcessor
         var written = plan.DeadLetters;
         if (written.Count > 0)
         {
-            var deliveries = await DeadLetterDeliveries.WriteAsync(this.deadLetters, written, this.options.ConsumerGroup, ct).ConfigureAwait(false);
-            plan = plan.ConfirmDeadLetters(deliveries);
-            this.telemetry.DeadLettersConfirmed(tags, written, deliveries);
+            plan = plan.ConfirmDeadLetters(await settlement.WriteDeadLettersAsync(written, ct).ConfigureAwait(false));
         }
 
         if (plan.CountThroughOffset is { } through)
         {
-            foreach (var deadLetter in written)
-            {
-                decoded.Exclude(deadLetter.Record.Offset);
-            }
-
-            var aggregates = decoded.Finalise(Math.Max(records[0].Offset - 1, finalisedThrough ?? long.MinValue), through);
+            // Only delivered dead letters are left out, which is all of them up to the counted offset: the plan counts
+            // nothing from the first undelivered one on.
+            var aggregates = settlement.Finalise(decoded, Math.Max(records[0].Offset - 1, finalisedThrough ?? long.MinValue), through);
             try
             {
-                foreach (var sink in this.sinks)
-                {
-                    await sink.WriteAsync(aggregates, ct).ConfigureAwait(false);
-                }
-
+                await settlement.WriteSinksAsync(aggregates, ct).ConfigureAwait(false);
                 await this.finalisedOffsets.RaiseAsync(topic, partition, through, ct).ConfigureAwait(false);
             }
             catch (Exception ex)

@@ -14,12 +14,13 @@ using Telemetry.Kafka.DeadLetters;
 namespace Telemetry.Kafka.Pipeline;
 
 /// <summary>
-/// The standalone host's batch processing: decode, let the acknowledgement decide (<see cref="BatchAcknowledger"/>),
-/// write dead letters and wait for their delivery reports, hand every sink the aggregates of the newly settled
-/// range, and only then mark that range committable. A sink failure keeps the range uncommitted and is retried
+/// The standalone host's batch processor, under its consumer's commit model (prefix commits, retries in place):
+/// decode, let the acknowledgement decide (<see cref="BatchAcknowledger"/>), then settle and write the newly settled
+/// range (<see cref="BatchSettlement"/>: dead letters with their delivery reports, every sink handed the range's
+/// aggregates), and only then mark that range committable. A sink failure keeps the range uncommitted and is retried
 /// after a backoff, without re-handling the records (an outage is not a message failure).
 /// </summary>
-internal sealed class TelemetryPipeline : IPartitionBatchProcessor
+internal sealed class StandaloneBatchProcessor : IStandaloneBatchProcessor
 {
     private readonly KafkaOptions options;
     private readonly IngestionOptions ingestion;
@@ -28,12 +29,12 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
     private readonly IRecordHandler handler;
     private readonly OwnTelemetry telemetry;
     private readonly ConsumerProgress progress;
-    private readonly ILogger<TelemetryPipeline> logger;
+    private readonly ILogger<StandaloneBatchProcessor> logger;
     private readonly AckStrategy strategy;
     private readonly RetryPolicy policy;
-    private readonly ConcurrentDictionary<(string Topic, int Partition), TelemetryPartitionProcessor> processors = new();
+    private readonly ConcurrentDictionary<(string Topic, int Partition), PartitionDecoder> decoders = new();
 
-    public TelemetryPipeline(
+    public StandaloneBatchProcessor(
         IOptions<KafkaOptions> options,
         IOptions<IngestionOptions> ingestion,
         IEnumerable<IAggregateSink> sinks,
@@ -41,7 +42,7 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
         IRecordHandler handler,
         OwnTelemetry telemetry,
         ConsumerProgress progress,
-        ILogger<TelemetryPipeline> logger)
+        ILogger<StandaloneBatchProcessor> logger)
     {
         this.options = options.Value;
         this.ingestion = ingestion.Value;
@@ -55,20 +56,20 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
         this.policy = PipelineSettings.RetryPolicy(this.options);
     }
 
-    /// <summary>Partitions whose decoding state is held (one processor each).</summary>
-    internal int ProcessorCount => this.processors.Count;
+    /// <summary>Partitions whose decoding state is held (one decoder each).</summary>
+    internal int DecoderCount => this.decoders.Count;
 
     /// <summary>
-    /// Forgets the partition's processor (interned values, series, cap admissions). Nothing is lost: what it finalised
+    /// Forgets the partition's decoder (interned values, series, cap admissions). Nothing is lost: what it finalised
     /// is in the sinks, the rest is redelivered and decoded afresh, exactly as after a restart, and the ledger's
     /// watermarks absorb whatever is counted again.
     /// </summary>
-    public void PartitionStopped(string topic, int partition) => this.processors.TryRemove((topic, partition), out _);
+    public void PartitionStopped(string topic, int partition) => this.decoders.TryRemove((topic, partition), out _);
 
-    public async Task ProcessAsync(PartitionBatch batch, PartitionBatchContext context)
+    public async Task ProcessAsync(PartitionBatch batch, StandaloneBatchContext context)
     {
-        // One processor per partition: the partition's worker calls us sequentially, so its buffers are never shared.
-        var processor = this.processors.GetOrAdd((batch.Topic, batch.Partition), key => new TelemetryPartitionProcessor(key.Topic, key.Partition, this.ingestion));
+        // One decoder per partition: the partition's worker calls us sequentially, so its buffers are never shared.
+        var decoder = this.decoders.GetOrAdd((batch.Topic, batch.Partition), key => new PartitionDecoder(key.Topic, key.Partition, this.ingestion));
         var tags = new KafeeBatchTags(batch.Topic, batch.Partition, this.options.ConsumerGroup, this.strategy);
         var started = Stopwatch.GetTimestamp();
         this.telemetry.BatchStarted(tags);
@@ -76,7 +77,7 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
         this.telemetry.MessagesConsumed(batch.Topic, batch.Partition, PipelineHandler.EventType, batch.Records.Count);
 
         var ack = new BatchAcknowledger(batch.Records, this.strategy, this.policy);
-        var deadLettered = new HashSet<long>();
+        var settlement = new BatchSettlement(this.sinks, this.deadLetters, this.telemetry, tags);
         var settledThrough = batch.FirstOffset - 1;
         var round = 0;
         TelemetryBatch? decoded = null;
@@ -91,7 +92,7 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
                 if (toHandle.Count > 0)
                 {
                     var handling = Stopwatch.GetTimestamp();
-                    decoded = processor.Decode(toHandle);
+                    decoded = decoder.Decode(toHandle);
                     decodedRecords = toHandle;
                     for (var i = 0; i < toHandle.Count; i++)
                     {
@@ -107,14 +108,12 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
                 this.telemetry.RetriesScheduled(tags, decision);
                 this.progress.AddRetries(decision.Retries.Count);
 
-                var deliveries = await DeadLetterDeliveries.WriteAsync(this.deadLetters, decision.DeadLetters, this.options.ConsumerGroup, context.Abandon).ConfigureAwait(false);
+                var deliveries = await settlement.WriteDeadLettersAsync(decision.DeadLetters, context.Abandon).ConfigureAwait(false);
                 var commit = ack.ConfirmDeadLetters(deliveries);
-                this.telemetry.DeadLettersConfirmed(tags, decision.DeadLetters, deliveries);
                 foreach (var delivery in deliveries)
                 {
                     if (delivery.Delivered)
                     {
-                        deadLettered.Add(delivery.Offset);
                         this.progress.AddDeadLettered(1);
                     }
                     else
@@ -130,16 +129,11 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
                     if (!ReferenceEquals(decodedRecords, range) && !SameRecords(decodedRecords, range))
                     {
                         // The settled range is not what this round decoded (an earlier round's successes): decode it again.
-                        decoded = processor.Decode(range);
+                        decoded = decoder.Decode(range);
                         decodedRecords = range;
                     }
 
-                    foreach (var offset in deadLettered)
-                    {
-                        decoded!.Exclude(offset);
-                    }
-
-                    await this.WriteSinksAsync(decoded!.Finalise(settledThrough, through), context).ConfigureAwait(false);
+                    await this.WriteSinksRetryingAsync(settlement, settlement.Finalise(decoded!, settledThrough, through), context).ConfigureAwait(false);
                     context.Finalise(through);
                     this.progress.AddProcessed(range.Count);
                     settledThrough = through;
@@ -167,17 +161,13 @@ internal sealed class TelemetryPipeline : IPartitionBatchProcessor
         }
     }
 
-    private async Task WriteSinksAsync(IPartitionBatchAggregates aggregates, PartitionBatchContext context)
+    private async Task WriteSinksRetryingAsync(BatchSettlement settlement, IPartitionBatchAggregates aggregates, StandaloneBatchContext context)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                foreach (var sink in this.sinks)
-                {
-                    await sink.WriteAsync(aggregates, context.Abandon).ConfigureAwait(false);
-                }
-
+                await settlement.WriteSinksAsync(aggregates, context.Abandon).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !context.Abandon.IsCancellationRequested)

@@ -17,12 +17,12 @@ using Xunit;
 namespace Telemetry.Kafka.Tests.Triggered;
 
 /// <summary>
-/// <see cref="TriggeredBatchProcessor"/> on the mock cluster, fed records exactly as the Functions Kafka extension
+/// <see cref="FunctionsBatchProcessor"/> on the mock cluster, fed records exactly as the Functions Kafka extension
 /// 4.3.x delivers them (<see cref="ExtensionTransport"/>: timestamp type NotAvailable with the real milliseconds,
 /// keys as bytes because the trigger sets <c>KeyDataType = Binary</c>).
 /// </summary>
 [Collection(KafkaCollection.Name)]
-public sealed class TriggeredBatchProcessorTests(MockKafkaCluster cluster)
+public sealed class FunctionsBatchProcessorTests(MockKafkaCluster cluster)
 {
     private static readonly byte[] BinaryKey = [0x00, 0xFF, 0xC3, 0x28, 0x7F];
 
@@ -103,7 +103,7 @@ public sealed class TriggeredBatchProcessorTests(MockKafkaCluster cluster)
     {
         using var dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance);
         using var committed = new GroupCommittedOffsets(Options.Create(options));
-        var processor = new TriggeredBatchProcessor(
+        var processor = new FunctionsBatchProcessor(
             Options.Create(options),
             Options.Create(new IngestionOptions()),
             [sink],
@@ -111,7 +111,7 @@ public sealed class TriggeredBatchProcessorTests(MockKafkaCluster cluster)
             DecodingRecordHandler.Instance,
             committed,
             new OwnTelemetry(),
-            NullLogger<TriggeredBatchProcessor>.Instance);
+            NullLogger<FunctionsBatchProcessor>.Instance);
 
         await processor.ProcessAsync(ExtensionTransport.AsTriggerDelivers(cluster.ReadAll(topic)), attempt: 0, CancellationToken.None);
     }

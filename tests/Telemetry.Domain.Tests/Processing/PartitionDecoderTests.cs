@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Telemetry.Domain.Tests.Processing;
 
-public sealed class TelemetryPartitionProcessorTests
+public sealed class PartitionDecoderTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
@@ -18,7 +18,7 @@ public sealed class TelemetryPartitionProcessorTests
     [Fact]
     public void Malformed_records_get_a_typed_outcome_and_are_not_counted()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         var batch = processor.Decode([Record(10, Queue(5)), Record(11, "{oops"), Record(12, Queue(7))]);
 
         Assert.Equal(3, batch.Count);
@@ -38,7 +38,7 @@ public sealed class TelemetryPartitionProcessorTests
     [Fact]
     public void Excluded_records_and_records_outside_the_range_are_not_counted()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         var batch = processor.Decode([Record(1, Queue(1)), Record(2, Queue(10)), Record(3, Queue(100)), Record(4, Queue(1000))]);
         Assert.True(batch.Exclude(2));
         Assert.False(batch.Exclude(99));
@@ -53,7 +53,7 @@ public sealed class TelemetryPartitionProcessorTests
     [Fact]
     public void Aggregates_after_an_offset_count_only_later_records()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         var batch = processor.Decode([Record(1, Queue(1)), Record(2, Queue(10)), Record(3, Queue(100))]);
         var result = batch.Finalise(0, 3);
         Assert.Equal(111, result.Aggregates.Single(a => a.Series.Name == "kafee.queue.depth").Distribution.Sum);
@@ -63,7 +63,7 @@ public sealed class TelemetryPartitionProcessorTests
     [Fact]
     public void A_superseded_batch_refuses_to_be_read()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         var first = processor.Decode([Record(1, Queue(1))]);
         var finalised = first.Finalise(0, 1);
         processor.Decode([Record(2, Queue(2))]);
@@ -74,7 +74,7 @@ public sealed class TelemetryPartitionProcessorTests
     [Fact]
     public void Records_of_another_partition_or_out_of_order_are_refused()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         Assert.Throws<ArgumentException>(() => processor.Decode([Record(1, Queue(1), partition: 1)]));
         Assert.Throws<ArgumentException>(() => processor.Decode([Record(2, Queue(1)), Record(1, Queue(1))]));
     }
@@ -82,7 +82,7 @@ public sealed class TelemetryPartitionProcessorTests
     [Fact]
     public void Notable_events_carry_origin_reason_and_allow_listed_attributes_only()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         var crash = """{"schema":1,"event":"snakepit.worker.crash","time":"2026-11-23T12:00:05Z","source":"ml-workers","metadata":{"worker_id":"pool_worker_9","pool":"hpc_pool","reason":"segfault","exit_code":139,"device":"cuda"}}""";
         var send = """{"schema":1,"event":"emqtt.socket.send_data_failed","time":"2026-11-23T12:00:06Z","source":"gw","measurements":{"data_size":10},"metadata":{"client_id":"dev-1","socket_type":"tcp","pid":"<0.1.0>","reason":"closed","data":"SECRET"}}""";
         var batch = processor.Decode([Record(40, crash), Record(41, Queue(3)), Record(42, send)]);
@@ -107,7 +107,7 @@ public sealed class TelemetryPartitionProcessorTests
     [Fact]
     public void Excluded_records_raise_no_notable_events()
     {
-        var processor = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
+        var processor = new PartitionDecoder("telemetry", 0, new IngestionOptions());
         var crash = """{"schema":1,"event":"snakepit.worker.crash","time":"2026-11-23T12:00:05Z","source":"ml","metadata":{"pool":"p"}}""";
         var batch = processor.Decode([Record(1, crash)]);
         batch.Exclude(1);
@@ -117,7 +117,7 @@ public sealed class TelemetryPartitionProcessorTests
     [Fact]
     public void Bad_options_stop_construction_naming_the_key()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new TelemetryPartitionProcessor("t", 0, new IngestionOptions { MaxSeriesPerMetric = 0 }));
+        var ex = Assert.Throws<ArgumentException>(() => new PartitionDecoder("t", 0, new IngestionOptions { MaxSeriesPerMetric = 0 }));
         Assert.Contains("Ingestion:MaxSeriesPerMetric", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Ingestion:SlowEventThresholdMs", IngestionOptionsValidator.Validate(new IngestionOptions { SlowEventThresholdMs = -1 })[0], StringComparison.Ordinal);
         Assert.Contains("Ingestion:UnknownEvents", IngestionOptionsValidator.Validate(new IngestionOptions { UnknownEvents = (UnknownEventPolicy)7 })[0], StringComparison.Ordinal);
@@ -128,8 +128,8 @@ public sealed class TelemetryPartitionProcessorTests
     public void Reused_aggregates_equal_fresh_ones_batch_after_batch()
     {
         var records = new TelemetrySampleGenerator(3, Start, 20).Records("telemetry", 0, 0, 600, malformedRatio: 0.01);
-        var fresh = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions());
-        var reused = new TelemetryPartitionProcessor("telemetry", 0, new IngestionOptions(), reuseAggregates: true);
+        var fresh = new PartitionDecoder("telemetry", 0, new IngestionOptions());
+        var reused = new PartitionDecoder("telemetry", 0, new IngestionOptions(), reuseAggregates: true);
         for (var round = 0; round < 3; round++)
         {
             for (var from = 0; from < records.Count; from += 150)
