@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Telemetry.Kafka.Configuration;
 using Telemetry.Pollers.Mqtt;
 
 namespace Telemetry.Pollers;
@@ -112,13 +113,24 @@ internal sealed class PollersOptionsValidator(IConfiguration configuration) : IV
             failures.Add($"{S}:{nameof(options.TelemetryTopic)} must be set when {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
         }
 
-        // Lag reads offsets from Kafka and worker-pool events are published to it: either needs the Kafka section.
+        // Lag reads offsets from Kafka and worker-pool events are published to it: either needs the Kafka section, and
+        // connects with it as the Kafka adapter's clients do, so its connection settings pass the adapter's checks.
         var needsKafka = groups.Count > 0 || PollersOptions.SplitList(options.WorkerPoolEndpoints).Count > 0;
-        if (needsKafka && string.IsNullOrWhiteSpace(configuration[KafkaConnection.BootstrapServersKey]))
+        if (needsKafka)
         {
-            failures.Add($"{KafkaConnection.BootstrapServersKey} must be set when {S}:{nameof(options.LagConsumerGroups)} or {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
+            // Bound here rather than resolved: resolving would run the adapter's whole validator (consumer settings
+            // included) inside this one, where it is registered.
+            var kafka = configuration.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>() ?? new KafkaOptions();
+            if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
+            {
+                failures.Add($"{BootstrapServersKey} must be set when {S}:{nameof(options.LagConsumerGroups)} or {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
+            }
+
+            failures.AddRange(KafkaConnection.Validate(kafka));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    internal const string BootstrapServersKey = $"{KafkaOptions.SectionName}:{nameof(KafkaOptions.BootstrapServers)}";
 }

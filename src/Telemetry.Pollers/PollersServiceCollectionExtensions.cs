@@ -10,6 +10,7 @@ using MQTTnet;
 using Polly;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Diagnostics;
+using Telemetry.Kafka.Configuration;
 using Telemetry.Ledger;
 using Telemetry.Ledger.LagSamples;
 using Telemetry.Pollers;
@@ -56,16 +57,18 @@ public static class PollersServiceCollectionExtensions
         services.TryAddSingleton(sp => new PollerStateStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.StateTableName));
         services.TryAddSingleton(sp => new LagSampleStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.LagTableName));
 
+        // The same Kafka section, bound and turned into client settings as the Kafka adapter does it.
+        services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.SectionName);
         services.TryAddSingleton<ITelemetryPublisher>(sp => new KafkaTelemetryPublisher(
-            () => KafkaConnection.Configure(
+            () => KafkaClient(
+                sp,
                 new ProducerConfig { Acks = Acks.All, ClientId = "telemetry-pollers", MessageTimeoutMs = 10_000, LingerMs = 5 },
-                sp.GetRequiredService<IConfiguration>(),
                 "the worker-pool poller publishes its events to Kafka"),
             Options(sp).Value.TelemetryTopic,
             sp.GetRequiredService<OwnTelemetry>()));
-        services.TryAddSingleton(sp => new KafkaLagSource(() => KafkaConnection.Configure(
+        services.TryAddSingleton(sp => new KafkaLagSource(() => KafkaClient(
+            sp,
             new AdminClientConfig { ClientId = "telemetry-lag-poller" },
-            sp.GetRequiredService<IConfiguration>(),
             "the lag poller reads offsets from Kafka")));
 
         services.TryAddSingleton(new MqttClientFactory());
@@ -159,6 +162,19 @@ public static class PollersServiceCollectionExtensions
         {
             options.TelemetryTopic = topics.Count > 0 ? topics[0] : "telemetry";
         }
+    }
+
+    /// <summary>Read when a client is first needed: a host whose pollers never touch Kafka needs no Kafka section.</summary>
+    private static TConfig KafkaClient<TConfig>(IServiceProvider services, TConfig config, string why)
+        where TConfig : ClientConfig
+    {
+        var kafka = services.GetRequiredService<IOptions<KafkaOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
+        {
+            throw new InvalidOperationException($"{PollersOptionsValidator.BootstrapServersKey} is not set: {why}.");
+        }
+
+        return KafkaConnection.Apply(config, kafka, kafka.BootstrapServers);
     }
 
     private static IOptions<PollersOptions> Options(IServiceProvider services) => services.GetRequiredService<IOptions<PollersOptions>>();
