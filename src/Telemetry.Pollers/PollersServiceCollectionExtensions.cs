@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-using Azure.Identity;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +9,7 @@ using Polly;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Diagnostics;
 using Telemetry.Kafka.Configuration;
-using Telemetry.Ledger;
+using Telemetry.Ledger.Storage;
 using Telemetry.Ledger.LagSamples;
 using Telemetry.Pollers;
 using Telemetry.Pollers.Diagnostics;
@@ -28,7 +26,8 @@ public static class PollersServiceCollectionExtensions
     /// <summary>
     /// Registers the three pollers (as keyed <see cref="IPoller"/>s, see <see cref="PollerNames"/>, and in
     /// <c>IEnumerable&lt;IPoller&gt;</c>), their options (section <c>Pollers</c>, validated at start), state tables,
-    /// instruments and the Kafka publisher. Needs an <c>INotableEventSink</c> (the ledger's). Runs nothing by itself:
+    /// instruments and the Kafka publisher, and the ledger they keep their state beside (and write notable events to).
+    /// Runs nothing by itself:
     /// the Functions app calls <see cref="IPoller.PollAsync"/> from timer triggers; the standalone host adds
     /// <see cref="AddPollerScheduler"/>.
     /// </summary>
@@ -47,15 +46,10 @@ public static class PollersServiceCollectionExtensions
         services.TryAddSingleton<GaugeReadings>();
         services.TryAddSingleton<PollerInstruments>();
 
-        // Same account and prefix as the ledger: the pollers read the Ledger section, whoever registered it.
-        services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.SectionName);
-        services.TryAddSingleton(sp =>
-        {
-            var ledger = sp.GetRequiredService<IOptions<LedgerOptions>>().Value;
-            return new PollerTables(sp.GetService<TableServiceClient>() ?? CreateTableService(ledger), ledger.TablePrefix);
-        });
-        services.TryAddSingleton(sp => new PollerStateStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.StateTableName));
-        services.TryAddSingleton(sp => new LagSampleStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.LagTableName));
+        // The pollers keep their state beside the ledger, through its table client (same account, prefix and retries).
+        services.AddTelemetryLedger();
+        services.TryAddSingleton(sp => new PollerStateStore(sp.GetRequiredService<LedgerTables>(), Options(sp).Value.StateTableName));
+        services.TryAddSingleton(sp => new LagSampleStore(sp.GetRequiredService<LedgerTables>(), Options(sp).Value.LagTableName));
 
         // The same Kafka section, bound and turned into client settings as the Kafka adapter does it.
         services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.SectionName);
@@ -119,26 +113,6 @@ public static class PollersServiceCollectionExtensions
         services.AddTelemetryPollers();
         services.AddHostedService<PollerScheduler>();
         return services;
-    }
-
-    private static TableServiceClient CreateTableService(LedgerOptions ledger)
-    {
-        if (!string.IsNullOrWhiteSpace(ledger.ConnectionString))
-        {
-            return new TableServiceClient(ledger.ConnectionString);
-        }
-
-        if (Uri.TryCreate(ledger.TableServiceUri, UriKind.Absolute, out var uri))
-        {
-            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                ManagedIdentityClientId = string.IsNullOrWhiteSpace(ledger.ManagedIdentityClientId) ? null : ledger.ManagedIdentityClientId,
-            });
-            return new TableServiceClient(uri, credential);
-        }
-
-        throw new InvalidOperationException(
-            $"{LedgerOptions.SectionName}:{nameof(LedgerOptions.ConnectionString)} or {LedgerOptions.SectionName}:{nameof(LedgerOptions.TableServiceUri)} must be set: the pollers keep their state in Table Storage.");
     }
 
     /// <summary>
