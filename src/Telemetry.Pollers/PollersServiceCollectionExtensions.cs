@@ -49,7 +49,7 @@ public static class PollersServiceCollectionExtensions
         // The pollers keep their state beside the ledger, through its table client (same account, prefix and retries).
         services.AddTelemetryLedger();
         services.TryAddSingleton(sp => new PollerStateStore(sp.GetRequiredService<LedgerTables>(), Options(sp).Value.StateTableName));
-        services.TryAddSingleton(sp => new LagSampleStore(sp.GetRequiredService<LedgerTables>(), Options(sp).Value.LagTableName));
+        services.TryAddSingleton(sp => new LagStateStore(sp.GetRequiredService<LedgerTables>(), Options(sp).Value.LagTableName));
 
         // The same Kafka section, bound and turned into client settings as the Kafka adapter does it.
         services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.SectionName);
@@ -94,9 +94,9 @@ public static class PollersServiceCollectionExtensions
         // The pollers are public (the Functions app injects them by type) with internal constructors (their parts are
         // internal), hence the explicit factories.
         AddPoller(services, PollerNames.Lag, static sp => new ConsumerLagPoller(
-            Options(sp), sp.GetRequiredService<KafkaLagSource>(), sp.GetRequiredService<LagSampleStore>(), sp.GetRequiredService<PollerInstruments>(),
+            Options(sp), sp.GetRequiredService<KafkaLagSource>(), sp.GetRequiredService<LagStateStore>(), sp.GetRequiredService<PollerInstruments>(),
             sp.GetRequiredService<INotableEventSink>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConsumerLagPoller>>(),
-            sp.GetService<ILagSampleStore>()));
+            sp.GetRequiredService<ILagSampleStore>()));
         AddPoller(services, PollerNames.Mqtt, static sp => new MqttBrokerPoller(
             Options(sp), sp.GetRequiredService<SysTopicReader>(), sp.GetRequiredService<PollerStateStore>(), sp.GetRequiredService<PollerInstruments>(),
             sp.GetRequiredService<INotableEventSink>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttBrokerPoller>>()));

@@ -20,25 +20,25 @@ public sealed class ConsumerLagPoller : TargetPoller<string>
     public const string StatusChangeEvent = "kafka.consumer.lag.status_changed";
 
     private readonly KafkaLagSource _source;
-    private readonly LagSampleStore _store;
+    private readonly LagStateStore _store;
     private readonly INotableEventSink _notableEvents;
-    private readonly ILagSampleStore? _ledgerSamples;
+    private readonly ILagSampleStore _samples;
 
     internal ConsumerLagPoller(
         IOptions<PollersOptions> options,
         KafkaLagSource source,
-        LagSampleStore store,
+        LagStateStore store,
         PollerInstruments instruments,
         INotableEventSink notableEvents,
         TimeProvider time,
         ILogger<ConsumerLagPoller> logger,
-        ILagSampleStore? ledgerSamples = null)
+        ILagSampleStore samples)
         : base(PollerName, nameof(PollersOptions.LagSchedule), options.Value.LagIntervalSeconds, options.Value, instruments, time, logger)
     {
         _source = source;
         _store = store;
         _notableEvents = notableEvents;
-        _ledgerSamples = ledgerSamples;
+        _samples = samples;
     }
 
     private IReadOnlyList<string> Topics => PollersOptions.SplitList(Options.LagTopics);
@@ -97,12 +97,10 @@ public sealed class ConsumerLagPoller : TargetPoller<string>
 
         using var writeTimeout = RecordTimeout();
         await _store.SaveAsync(group, results, groupStatus, now, writeTimeout.Token).ConfigureAwait(false);
-        if (_ledgerSamples is not null)
-        {
-            // The raw observations also go to the ledger's lag-sample table, where its queries read them.
-            var samples = offsets.Select(o => new LagSample(group, o.Topic, o.Partition, now, o.Committed ?? -1, o.HighWatermark)).ToArray();
-            await _ledgerSamples.UpsertAsync(samples, writeTimeout.Token).ConfigureAwait(false);
-        }
+
+        // The raw observations go to the ledger's lag-sample table, where its queries read them.
+        var samples = offsets.Select(o => new LagSample(group, o.Topic, o.Partition, now, o.Committed ?? -1, o.HighWatermark)).ToArray();
+        await _samples.UpsertAsync(samples, writeTimeout.Token).ConfigureAwait(false);
 
         if (changes.Count > 0)
         {

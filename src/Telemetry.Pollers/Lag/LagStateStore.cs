@@ -5,10 +5,12 @@ using Telemetry.Ledger.Storage;
 namespace Telemetry.Pollers.Lag;
 
 /// <summary>
-/// The lag table: one partition per consumer group; one row per topic partition (samples, window, lag, time lag,
-/// status) and one group row (the group's status). Queryable as the ledger's lag rows.
+/// What the lag poller carries from one run to the next (table <c>Pollers:LagTableName</c>): one partition per consumer
+/// group; one row per topic partition (the compacted (latest offset, time) table for time lag, Burrow's window, lag,
+/// time lag, status) and one group row (the group's status). The raw observations are not kept here: they are lag
+/// samples, and the ledger's <see cref="Telemetry.Ledger.LagSamples.ILagSampleStore"/> is the one store of those.
 /// </summary>
-internal sealed class LagSampleStore(LedgerTables tables, string tableName)
+internal sealed class LagStateStore(LedgerTables tables, string tableName)
 {
     public const string GroupRowKey = "~group";
 
