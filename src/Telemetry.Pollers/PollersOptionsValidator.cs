@@ -6,7 +6,11 @@ using Telemetry.Pollers.Mqtt;
 namespace Telemetry.Pollers;
 
 /// <summary>Stops start-up on a bad poller setting, naming the full key.</summary>
-internal sealed class PollersOptionsValidator(IConfiguration configuration) : IValidateOptions<PollersOptions>
+/// <param name="kafkaValidators">
+/// The Kafka adapter's validator where the host registered the adapter: it then reports the connection settings once,
+/// and the checks here would only repeat them.
+/// </param>
+internal sealed class PollersOptionsValidator(IConfiguration configuration, IEnumerable<IValidateOptions<KafkaOptions>> kafkaValidators) : IValidateOptions<PollersOptions>
 {
     public ValidateOptionsResult Validate(string? name, PollersOptions options)
     {
@@ -126,7 +130,10 @@ internal sealed class PollersOptionsValidator(IConfiguration configuration) : IV
                 failures.Add($"{BootstrapServersKey} must be set when {S}:{nameof(options.LagConsumerGroups)} or {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
             }
 
-            failures.AddRange(KafkaConnection.Validate(kafka));
+            if (!kafkaValidators.Any())
+            {
+                failures.AddRange(KafkaConnection.Validate(kafka));
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
