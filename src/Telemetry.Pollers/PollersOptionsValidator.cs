@@ -1,11 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Telemetry.Kafka.Configuration;
 using Telemetry.Pollers.Mqtt;
 
 namespace Telemetry.Pollers;
 
 /// <summary>Stops start-up on a bad poller setting, naming the full key.</summary>
-internal sealed class PollersOptionsValidator(IConfiguration configuration) : IValidateOptions<PollersOptions>
+/// <param name="kafkaValidators">
+/// The Kafka adapter's validator where the host registered the adapter: it then reports the connection settings once,
+/// and the checks here would only repeat them.
+/// </param>
+internal sealed class PollersOptionsValidator(IConfiguration configuration, IEnumerable<IValidateOptions<KafkaOptions>> kafkaValidators) : IValidateOptions<PollersOptions>
 {
     public ValidateOptionsResult Validate(string? name, PollersOptions options)
     {
@@ -112,13 +117,27 @@ internal sealed class PollersOptionsValidator(IConfiguration configuration) : IV
             failures.Add($"{S}:{nameof(options.TelemetryTopic)} must be set when {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
         }
 
-        // Lag reads offsets from Kafka and worker-pool events are published to it: either needs the Kafka section.
+        // Lag reads offsets from Kafka and worker-pool events are published to it: either needs the Kafka section, and
+        // connects with it as the Kafka adapter's clients do, so its connection settings pass the adapter's checks.
         var needsKafka = groups.Count > 0 || PollersOptions.SplitList(options.WorkerPoolEndpoints).Count > 0;
-        if (needsKafka && string.IsNullOrWhiteSpace(configuration[KafkaConnection.BootstrapServersKey]))
+        if (needsKafka)
         {
-            failures.Add($"{KafkaConnection.BootstrapServersKey} must be set when {S}:{nameof(options.LagConsumerGroups)} or {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
+            // Bound here rather than resolved: resolving would run the adapter's whole validator (consumer settings
+            // included) inside this one, where it is registered.
+            var kafka = configuration.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>() ?? new KafkaOptions();
+            if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
+            {
+                failures.Add($"{BootstrapServersKey} must be set when {S}:{nameof(options.LagConsumerGroups)} or {S}:{nameof(options.WorkerPoolEndpoints)} is set.");
+            }
+
+            if (!kafkaValidators.Any())
+            {
+                failures.AddRange(KafkaConnection.Validate(kafka));
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    internal const string BootstrapServersKey = $"{KafkaOptions.SectionName}:{nameof(KafkaOptions.BootstrapServers)}";
 }

@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-using Azure.Identity;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +8,8 @@ using MQTTnet;
 using Polly;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Diagnostics;
-using Telemetry.Ledger;
+using Telemetry.Kafka.Configuration;
+using Telemetry.Ledger.Storage;
 using Telemetry.Ledger.LagSamples;
 using Telemetry.Pollers;
 using Telemetry.Pollers.Diagnostics;
@@ -27,7 +26,8 @@ public static class PollersServiceCollectionExtensions
     /// <summary>
     /// Registers the three pollers (as keyed <see cref="IPoller"/>s, see <see cref="PollerNames"/>, and in
     /// <c>IEnumerable&lt;IPoller&gt;</c>), their options (section <c>Pollers</c>, validated at start), state tables,
-    /// instruments and the Kafka publisher. Needs an <c>INotableEventSink</c> (the ledger's). Runs nothing by itself:
+    /// instruments and the Kafka publisher, and the ledger they keep their state beside (and write notable events to).
+    /// Runs nothing by itself:
     /// the Functions app calls <see cref="IPoller.PollAsync"/> from timer triggers; the standalone host adds
     /// <see cref="AddPollerScheduler"/>.
     /// </summary>
@@ -46,26 +46,23 @@ public static class PollersServiceCollectionExtensions
         services.TryAddSingleton<GaugeReadings>();
         services.TryAddSingleton<PollerInstruments>();
 
-        // Same account and prefix as the ledger: the pollers read the Ledger section, whoever registered it.
-        services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.SectionName);
-        services.TryAddSingleton(sp =>
-        {
-            var ledger = sp.GetRequiredService<IOptions<LedgerOptions>>().Value;
-            return new PollerTables(sp.GetService<TableServiceClient>() ?? CreateTableService(ledger), ledger.TablePrefix);
-        });
-        services.TryAddSingleton(sp => new PollerStateStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.StateTableName));
-        services.TryAddSingleton(sp => new LagSampleStore(sp.GetRequiredService<PollerTables>(), sp.GetRequiredService<IOptions<PollersOptions>>().Value.LagTableName));
+        // The pollers keep their state beside the ledger, through its table client (same account, prefix and retries).
+        services.AddTelemetryLedger();
+        services.TryAddSingleton(sp => new PollerStateStore(sp.GetRequiredService<LedgerTables>(), Options(sp).Value.StateTableName));
+        services.TryAddSingleton(sp => new LagStateStore(sp.GetRequiredService<LedgerTables>(), Options(sp).Value.LagTableName));
 
+        // The same Kafka section, bound and turned into client settings as the Kafka adapter does it.
+        services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.SectionName);
         services.TryAddSingleton<ITelemetryPublisher>(sp => new KafkaTelemetryPublisher(
-            () => KafkaConnection.Configure(
+            () => KafkaClient(
+                sp,
                 new ProducerConfig { Acks = Acks.All, ClientId = "telemetry-pollers", MessageTimeoutMs = 10_000, LingerMs = 5 },
-                sp.GetRequiredService<IConfiguration>(),
                 "the worker-pool poller publishes its events to Kafka"),
             Options(sp).Value.TelemetryTopic,
             sp.GetRequiredService<OwnTelemetry>()));
-        services.TryAddSingleton(sp => new KafkaLagSource(() => KafkaConnection.Configure(
+        services.TryAddSingleton(sp => new KafkaLagSource(() => KafkaClient(
+            sp,
             new AdminClientConfig { ClientId = "telemetry-lag-poller" },
-            sp.GetRequiredService<IConfiguration>(),
             "the lag poller reads offsets from Kafka")));
 
         services.TryAddSingleton(new MqttClientFactory());
@@ -97,9 +94,9 @@ public static class PollersServiceCollectionExtensions
         // The pollers are public (the Functions app injects them by type) with internal constructors (their parts are
         // internal), hence the explicit factories.
         AddPoller(services, PollerNames.Lag, static sp => new ConsumerLagPoller(
-            Options(sp), sp.GetRequiredService<KafkaLagSource>(), sp.GetRequiredService<LagSampleStore>(), sp.GetRequiredService<PollerInstruments>(),
+            Options(sp), sp.GetRequiredService<KafkaLagSource>(), sp.GetRequiredService<LagStateStore>(), sp.GetRequiredService<PollerInstruments>(),
             sp.GetRequiredService<INotableEventSink>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConsumerLagPoller>>(),
-            sp.GetService<ILagSampleStore>()));
+            sp.GetRequiredService<ILagSampleStore>()));
         AddPoller(services, PollerNames.Mqtt, static sp => new MqttBrokerPoller(
             Options(sp), sp.GetRequiredService<SysTopicReader>(), sp.GetRequiredService<PollerStateStore>(), sp.GetRequiredService<PollerInstruments>(),
             sp.GetRequiredService<INotableEventSink>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttBrokerPoller>>()));
@@ -116,26 +113,6 @@ public static class PollersServiceCollectionExtensions
         services.AddTelemetryPollers();
         services.AddHostedService<PollerScheduler>();
         return services;
-    }
-
-    private static TableServiceClient CreateTableService(LedgerOptions ledger)
-    {
-        if (!string.IsNullOrWhiteSpace(ledger.ConnectionString))
-        {
-            return new TableServiceClient(ledger.ConnectionString);
-        }
-
-        if (Uri.TryCreate(ledger.TableServiceUri, UriKind.Absolute, out var uri))
-        {
-            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                ManagedIdentityClientId = string.IsNullOrWhiteSpace(ledger.ManagedIdentityClientId) ? null : ledger.ManagedIdentityClientId,
-            });
-            return new TableServiceClient(uri, credential);
-        }
-
-        throw new InvalidOperationException(
-            $"{LedgerOptions.SectionName}:{nameof(LedgerOptions.ConnectionString)} or {LedgerOptions.SectionName}:{nameof(LedgerOptions.TableServiceUri)} must be set: the pollers keep their state in Table Storage.");
     }
 
     /// <summary>
@@ -159,6 +136,19 @@ public static class PollersServiceCollectionExtensions
         {
             options.TelemetryTopic = topics.Count > 0 ? topics[0] : "telemetry";
         }
+    }
+
+    /// <summary>Read when a client is first needed: a host whose pollers never touch Kafka needs no Kafka section.</summary>
+    private static TConfig KafkaClient<TConfig>(IServiceProvider services, TConfig config, string why)
+        where TConfig : ClientConfig
+    {
+        var kafka = services.GetRequiredService<IOptions<KafkaOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
+        {
+            throw new InvalidOperationException($"{PollersOptionsValidator.BootstrapServersKey} is not set: {why}.");
+        }
+
+        return KafkaConnection.Apply(config, kafka, kafka.BootstrapServers);
     }
 
     private static IOptions<PollersOptions> Options(IServiceProvider services) => services.GetRequiredService<IOptions<PollersOptions>>();

@@ -80,42 +80,6 @@ internal static class KafkaClientConfigs
             ClientId = options.ClientId + "-admin",
         };
 
-    private static ClientConfig Common(KafkaOptions options, string bootstrapServers)
-    {
-        var config = new ClientConfig
-        {
-            BootstrapServers = bootstrapServers,
-            ClientId = options.ClientId,
-        };
-        if (!string.IsNullOrEmpty(options.SecurityProtocol))
-        {
-            config.SecurityProtocol = options.SecurityProtocol.ToLowerInvariant() switch
-            {
-                "ssl" => Confluent.Kafka.SecurityProtocol.Ssl,
-                "sasl_plaintext" => Confluent.Kafka.SecurityProtocol.SaslPlaintext,
-                "sasl_ssl" => Confluent.Kafka.SecurityProtocol.SaslSsl,
-                _ => Confluent.Kafka.SecurityProtocol.Plaintext,
-            };
-        }
-
-        if (!string.IsNullOrEmpty(options.SaslMechanism))
-        {
-            config.SaslMechanism = options.SaslMechanism.ToUpperInvariant() switch
-            {
-                "SCRAM-SHA-256" => Confluent.Kafka.SaslMechanism.ScramSha256,
-                "SCRAM-SHA-512" => Confluent.Kafka.SaslMechanism.ScramSha512,
-                "OAUTHBEARER" => Confluent.Kafka.SaslMechanism.OAuthBearer,
-                _ => Confluent.Kafka.SaslMechanism.Plain,
-            };
-            config.SaslUsername = options.SaslUsername;
-            config.SaslPassword = options.SaslPassword;
-        }
-
-        if (!string.IsNullOrEmpty(options.SslCaLocation))
-        {
-            config.SslCaLocation = options.SslCaLocation;
-        }
-
-        return config;
-    }
+    private static ClientConfig Common(KafkaOptions options, string bootstrapServers) =>
+        KafkaConnection.Apply(new ClientConfig { ClientId = options.ClientId }, options, bootstrapServers);
 }

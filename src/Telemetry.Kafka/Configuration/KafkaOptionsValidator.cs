@@ -6,8 +6,6 @@ namespace Telemetry.Kafka.Configuration;
 internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
 {
     internal static readonly string[] AckStrategies = ["all_or_nothing", "best_effort", "last_successful"];
-    internal static readonly string[] SecurityProtocols = ["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"];
-    internal static readonly string[] SaslMechanisms = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"];
     internal static readonly string[] AssignmentStrategies = ["cooperative-sticky", "range", "roundrobin"];
     internal static readonly string[] OffsetResets = ["earliest", "latest"];
 
@@ -32,61 +30,12 @@ internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
             errors.Add($"{S}:BootstrapServers is required (host:port, comma-separated); only 'demo' runs without it, on an embedded cluster.");
         }
 
-        foreach (var server in KafkaOptions.Split(options.BootstrapServers))
-        {
-            var colon = server.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(server.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
-            {
-                errors.Add($"{S}:BootstrapServers entry '{server}' is not host:port.");
-            }
-        }
+        // Bootstrap server entries, TLS and SASL: the checks every Kafka client of the app shares.
+        errors.AddRange(KafkaConnection.Validate(options));
 
         OneOf(errors, $"{S}:AckStrategy", options.AckStrategy, AckStrategies, StringComparison.Ordinal);
         OneOf(errors, $"{S}:PartitionAssignmentStrategy", options.PartitionAssignmentStrategy, AssignmentStrategies, StringComparison.Ordinal);
         OneOf(errors, $"{S}:AutoOffsetReset", options.AutoOffsetReset, OffsetResets, StringComparison.Ordinal);
-        if (!string.IsNullOrEmpty(options.SecurityProtocol))
-        {
-            OneOf(errors, $"{S}:SecurityProtocol", options.SecurityProtocol, SecurityProtocols, StringComparison.OrdinalIgnoreCase);
-        }
-
-        var sasl = options.SecurityProtocol.StartsWith("sasl", StringComparison.OrdinalIgnoreCase);
-        if (sasl)
-        {
-            OneOf(errors, $"{S}:SaslMechanism", options.SaslMechanism, SaslMechanisms, StringComparison.OrdinalIgnoreCase);
-            if (string.Equals(options.SaslMechanism, "OAUTHBEARER", StringComparison.OrdinalIgnoreCase))
-            {
-                // Refused rather than half-configured: no setting supplies a token (OIDC client, Entra ID identity), so
-                // librdkafka would send its unsecured development JWT and the broker would refuse every client; and
-                // the Functions trigger's OAuth properties are compile-time attribute strings, like its mechanism.
-                errors.Add($"{S}:SaslMechanism OAUTHBEARER is not supported: nothing in this app obtains a token for it. Use PLAIN (Event Hubs: user '$ConnectionString'), SCRAM-SHA-256 or SCRAM-SHA-512.");
-            }
-            else
-            {
-                if (string.IsNullOrEmpty(options.SaslUsername))
-                {
-                    errors.Add($"{S}:SaslUsername is required when {S}:SecurityProtocol is {options.SecurityProtocol} (Event Hubs: '$ConnectionString').");
-                }
-
-                if (string.IsNullOrEmpty(options.SaslPassword))
-                {
-                    errors.Add($"{S}:SaslPassword is required when {S}:SecurityProtocol is {options.SecurityProtocol}.");
-                }
-            }
-        }
-        else if (!string.IsNullOrEmpty(options.DeadLetterSaslUsername) || !string.IsNullOrEmpty(options.DeadLetterSaslPassword))
-        {
-            errors.Add($"{S}:DeadLetterSaslUsername and {S}:DeadLetterSaslPassword are set but {S}:SecurityProtocol is not sasl_plaintext or sasl_ssl, so they would be ignored.");
-        }
-        else if (!string.IsNullOrEmpty(options.SaslMechanism) || !string.IsNullOrEmpty(options.SaslUsername))
-        {
-            errors.Add($"{S}:SaslMechanism/SaslUsername are set but {S}:SecurityProtocol is not sasl_plaintext or sasl_ssl, so they would be ignored.");
-        }
-
-        if (!string.IsNullOrEmpty(options.SslCaLocation) && !File.Exists(options.SslCaLocation))
-        {
-            errors.Add($"{S}:SslCaLocation file '{options.SslCaLocation}' does not exist.");
-        }
-
         Range(errors, $"{S}:MaxRetries", options.MaxRetries, 0, 100);
         Range(errors, $"{S}:RetryBackoffInitialMs", options.RetryBackoffInitialMs, 1, 3_600_000);
         Range(errors, $"{S}:RetryBackoffMaxMs", options.RetryBackoffMaxMs, 1, 3_600_000);

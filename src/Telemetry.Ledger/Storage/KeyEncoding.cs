@@ -21,6 +21,9 @@ internal static class KeyEncoding
     /// <summary>The part of an over-long key kept readable before its hash (the rest identifies it by SHA-256).</summary>
     private const int KeptPrefixChars = 200;
 
+    /// <summary>One arbitrary string as a whole key: escaped, then bounded.</summary>
+    public static string Key(string value) => Bound(Escape(value));
+
     public static string Escape(string value)
     {
         ArgumentNullException.ThrowIfNull(value);

@@ -13,6 +13,8 @@ internal sealed class LedgerTables
 {
     private readonly TableServiceClient _service;
     private readonly SemaphoreSlim _createLock = new(1, 1);
+    private readonly Dictionary<string, Lazy<Task<TableClient>>> _beside = new(StringComparer.Ordinal);
+    private readonly Lock _besideGate = new();
     private volatile bool _created;
 
     public LedgerTables(IOptions<LedgerOptions> options, TableOperationCounter counter)
@@ -90,5 +92,30 @@ internal sealed class LedgerTables
         {
             _createLock.Release();
         }
+    }
+
+    /// <summary>
+    /// A table kept beside the ledger's (the pollers' state and lag tables): same client, account and
+    /// <c>Ledger:TablePrefix</c>, so one storage account and one prefix hold everything a deployment writes.
+    /// Created once, on first use; a caller that gives up waiting leaves the creation to finish for the next one.
+    /// </summary>
+    public Task<TableClient> BesideAsync(string name, CancellationToken cancellationToken)
+    {
+        Lazy<Task<TableClient>> table;
+        lock (_besideGate)
+        {
+            if (!_beside.TryGetValue(name, out table!))
+            {
+                var client = _service.GetTableClient(Options.TablePrefix + name);
+                table = new Lazy<Task<TableClient>>(async () =>
+                {
+                    await client.CreateIfNotExistsAsync(CancellationToken.None).ConfigureAwait(false);
+                    return client;
+                });
+                _beside[name] = table;
+            }
+        }
+
+        return table.Value.WaitAsync(cancellationToken);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Confluent.Kafka;
@@ -15,139 +14,111 @@ namespace Telemetry.Pollers.Lag;
 /// (<c>lag_sum</c>), lag in seconds from the partition's (latest offset, time) table, and Burrow's status per partition
 /// and group. Writes the gauges, the lag rows, and a notable event for every status change.
 /// </summary>
-public sealed class ConsumerLagPoller : IPoller
+public sealed class ConsumerLagPoller : TargetPoller<string>
 {
     public const string PollerName = "lag";
     public const string StatusChangeEvent = "kafka.consumer.lag.status_changed";
 
-    private readonly PollersOptions _options;
     private readonly KafkaLagSource _source;
-    private readonly LagSampleStore _store;
-    private readonly PollerInstruments _instruments;
+    private readonly LagStateStore _store;
     private readonly INotableEventSink _notableEvents;
-    private readonly TimeProvider _time;
-    private readonly ILogger<ConsumerLagPoller> _logger;
-    private readonly ILagSampleStore? _ledgerSamples;
+    private readonly ILagSampleStore _samples;
 
     internal ConsumerLagPoller(
         IOptions<PollersOptions> options,
         KafkaLagSource source,
-        LagSampleStore store,
+        LagStateStore store,
         PollerInstruments instruments,
         INotableEventSink notableEvents,
         TimeProvider time,
         ILogger<ConsumerLagPoller> logger,
-        ILagSampleStore? ledgerSamples = null)
+        ILagSampleStore samples)
+        : base(PollerName, nameof(PollersOptions.LagSchedule), options.Value.LagIntervalSeconds, options.Value, instruments, time, logger)
     {
-        _options = options.Value;
         _source = source;
         _store = store;
-        _instruments = instruments;
         _notableEvents = notableEvents;
-        _time = time;
-        _logger = logger;
-        _ledgerSamples = ledgerSamples;
+        _samples = samples;
     }
 
-    public string Name => PollerName;
+    private IReadOnlyList<string> Topics => PollersOptions.SplitList(Options.LagTopics);
 
-    public string ScheduleKey => $"{PollersOptions.SectionName}:{nameof(PollersOptions.LagSchedule)}";
+    private protected override IReadOnlyList<string> Targets() => PollersOptions.SplitList(Options.LagConsumerGroups);
 
-    public TimeSpan Interval => TimeSpan.FromSeconds(_options.LagIntervalSeconds);
+    private protected override string Describe(string group) => group;
 
-    public async Task<PollResult> PollAsync(CancellationToken cancellationToken)
+    private protected override async Task<string?> PollTargetAsync(string group, CancellationToken cancellationToken, CancellationToken stopping)
     {
-        var started = Stopwatch.GetTimestamp();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(_options.DeadlineSeconds));
-
-        var groups = PollersOptions.SplitList(_options.LagConsumerGroups);
-        var topics = PollersOptions.SplitList(_options.LagTopics);
-        var outcomes = await Task.WhenAll(groups.Select(g => PollGroupAsync(g, topics, deadline.Token))).ConfigureAwait(false);
-        var failures = outcomes.Where(o => o is not null).Select(o => o!).ToArray();
-        return new PollResult(PollerName, groups.Count - failures.Length, failures.Length, Stopwatch.GetElapsedTime(started), failures);
-    }
-
-    private async Task<string?> PollGroupAsync(string group, IReadOnlyList<string> topics, CancellationToken cancellationToken)
-    {
+        var topics = Topics;
+        using var timeout = TargetTimeout(cancellationToken);
+        var offsetsTask = _source.ReadAsync(group, topics, TimeSpan.FromSeconds(Options.TimeoutSeconds), timeout.Token);
+        var previousTask = _store.LoadAsync(group, timeout.Token);
+        IReadOnlyList<PartitionOffsets> offsets;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-            var offsetsTask = _source.ReadAsync(group, topics, TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token);
-            var previousTask = _store.LoadAsync(group, timeout.Token);
-            IReadOnlyList<PartitionOffsets> offsets;
-            try
-            {
-                offsets = await offsetsTask.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is KafkaException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                _instruments.KafkaUnreachable(group, ex is KafkaException kafka ? kafka.Error.Code.ToString() : "timeout");
-                throw;
-            }
-
-            _instruments.KafkaReached(group);
-            var (previous, previousGroupStatus) = await previousTask.ConfigureAwait(false);
-            var now = _time.GetUtcNow();
-
-            var results = new List<PartitionLagState>(offsets.Count);
-            var changes = new List<NotableEvent>();
-            foreach (var partition in offsets)
-            {
-                previous.TryGetValue((partition.Topic, partition.Partition), out var before);
-                var state = Evaluate(partition, before, now);
-                if (state is null)
-                {
-                    continue;
-                }
-
-                results.Add(state);
-                var beforeStatus = before?.Status ?? LagStatus.Ok;
-                if (state.Status != beforeStatus)
-                {
-                    changes.Add(StatusChanged(group, state.Topic, state.Partition, beforeStatus, state.Status, now));
-                }
-            }
-
-            var groupStatus = BurrowEvaluator.EvaluateGroup(results.Select(r => r.Status));
-            if (groupStatus != (previousGroupStatus ?? LagStatus.Ok))
-            {
-                changes.Add(StatusChanged(group, null, null, previousGroupStatus ?? LagStatus.Ok, groupStatus, now));
-            }
-
-            WriteGauges(group, topics, results, groupStatus);
-
-            // Rows and events record this run even if the deadline fired meanwhile: they are what it observed.
-            using var writeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-            await _store.SaveAsync(group, results, groupStatus, now, writeTimeout.Token).ConfigureAwait(false);
-            if (_ledgerSamples is not null)
-            {
-                // The raw observations also go to the ledger's lag-sample table, where its queries read them.
-                var samples = offsets.Select(o => new LagSample(group, o.Topic, o.Partition, now, o.Committed ?? -1, o.HighWatermark)).ToArray();
-                await _ledgerSamples.UpsertAsync(samples, writeTimeout.Token).ConfigureAwait(false);
-            }
-
-            if (changes.Count > 0)
-            {
-                await _notableEvents.WriteAsync(changes, writeTimeout.Token).ConfigureAwait(false);
-            }
-
-            _logger.LogDebug("Lag poll of group {ConsumerGroup}: {PartitionCount} partitions, status {Status}", group, results.Count, groupStatus.ToName());
-            return null;
+            offsets = await offsetsTask.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is KafkaException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            _logger.LogWarning(ex, "Lag poll of group {ConsumerGroup} failed", group);
-            ForgetGauges(group);
-            return $"{group}: {ex.GetType().Name}: {ex.Message}";
+            Instruments.KafkaUnreachable(group, ex is KafkaException kafka ? kafka.Error.Code.ToString() : "timeout");
+            throw;
         }
-        catch (OperationCanceledException)
+
+        Instruments.KafkaReached(group);
+        var (previous, previousGroupStatus) = await previousTask.ConfigureAwait(false);
+        var now = Time.GetUtcNow();
+
+        var results = new List<PartitionLagState>(offsets.Count);
+        var changes = new List<NotableEvent>();
+        foreach (var partition in offsets)
         {
-            ForgetGauges(group);
-            return $"{group}: poll deadline reached";
+            previous.TryGetValue((partition.Topic, partition.Partition), out var before);
+            var state = Evaluate(partition, before, now);
+            if (state is null)
+            {
+                continue;
+            }
+
+            results.Add(state);
+            var beforeStatus = before?.Status ?? LagStatus.Ok;
+            if (state.Status != beforeStatus)
+            {
+                changes.Add(StatusChanged(group, state.Topic, state.Partition, beforeStatus, state.Status, now));
+            }
         }
+
+        var groupStatus = BurrowEvaluator.EvaluateGroup(results.Select(r => r.Status));
+        if (groupStatus != (previousGroupStatus ?? LagStatus.Ok))
+        {
+            changes.Add(StatusChanged(group, null, null, previousGroupStatus ?? LagStatus.Ok, groupStatus, now));
+        }
+
+        WriteGauges(group, topics, results, groupStatus);
+
+        using var writeTimeout = RecordTimeout();
+        await _store.SaveAsync(group, results, groupStatus, now, writeTimeout.Token).ConfigureAwait(false);
+
+        // The raw observations go to the ledger's lag-sample table, where its queries read them.
+        var samples = offsets.Select(o => new LagSample(group, o.Topic, o.Partition, now, o.Committed ?? -1, o.HighWatermark)).ToArray();
+        await _samples.UpsertAsync(samples, writeTimeout.Token).ConfigureAwait(false);
+
+        if (changes.Count > 0)
+        {
+            await _notableEvents.WriteAsync(changes, writeTimeout.Token).ConfigureAwait(false);
+        }
+
+        Logger.LogDebug("Lag poll of group {ConsumerGroup}: {PartitionCount} partitions, status {Status}", group, results.Count, groupStatus.ToName());
+        return null;
     }
+
+    private protected override string Failed(string group, Exception exception)
+    {
+        Logger.LogWarning(exception, "Lag poll of group {ConsumerGroup} failed", group);
+        ForgetGauges(group);
+        return $"{exception.GetType().Name}: {exception.Message}";
+    }
+
+    private protected override void DeadlineReached(string group) => ForgetGauges(group);
 
     /// <summary>
     /// A poll that could not read the group leaves no lag reading behind: the last one would stand for the group's lag
@@ -157,7 +128,7 @@ public sealed class ConsumerLagPoller : IPoller
     {
         foreach (var name in LagGauges)
         {
-            _instruments.Readings.Remove(name, PollerMetricNames.ConsumerGroupAttribute, group);
+            Instruments.Readings.Remove(name, PollerMetricNames.ConsumerGroupAttribute, group);
         }
     }
 
@@ -169,7 +140,7 @@ public sealed class ConsumerLagPoller : IPoller
     /// <summary>Returns null for a partition the group never committed on: it has no lag to speak of yet.</summary>
     private PartitionLagState? Evaluate(PartitionOffsets partition, PartitionLagState? before, DateTimeOffset now)
     {
-        var table = new OffsetTimeTable(_options.LagSampleCount, before?.Samples);
+        var table = new OffsetTimeTable(Options.LagSampleCount, before?.Samples);
         table.Add(partition.HighWatermark, now);
         if (partition.Committed is not { } committed)
         {
@@ -180,17 +151,17 @@ public sealed class ConsumerLagPoller : IPoller
         var window = new List<OffsetObservation>(before?.Window ?? []);
         var committedAt = window.Count > 0 && window[^1].Offset == committed ? window[^1].CommittedAt : now;
         window.Add(new OffsetObservation(committed, committedAt, partition.HighWatermark));
-        if (window.Count > _options.LagWindowSize)
+        if (window.Count > Options.LagWindowSize)
         {
-            window.RemoveRange(0, window.Count - _options.LagWindowSize);
+            window.RemoveRange(0, window.Count - Options.LagWindowSize);
         }
 
         // Burrow judges a partition only on a complete window. Polling makes this matter more: the first poll that sees
         // an offset stands in for its commit time, so a short window of one unchanged offset spans no time and any
         // quiet poll between two commits would read as STOP (a flood of status changes at every consumer start).
-        var status = window.Count < _options.LagWindowSize
+        var status = window.Count < Options.LagWindowSize
             ? LagStatus.Ok
-            : BurrowEvaluator.EvaluatePartition(window, window.Select(o => o.HighWatermark).ToArray(), now, _options.LagAllowedMessages);
+            : BurrowEvaluator.EvaluatePartition(window, window.Select(o => o.HighWatermark).ToArray(), now, Options.LagAllowedMessages);
 
         var lag = Math.Max(0, partition.HighWatermark - committed);
         return new PartitionLagState(partition.Topic, partition.Partition, table.Points.ToArray(), window, lag, table.LagSeconds(committed, now), status);
@@ -225,7 +196,7 @@ public sealed class ConsumerLagPoller : IPoller
         }
 
         status.Add(new((int)groupStatus, groupTag));
-        var readings = _instruments.Readings;
+        var readings = Instruments.Readings;
         readings.Replace(PollerMetricNames.ConsumerLag, PollerMetricNames.ConsumerGroupAttribute, group, lag);
         readings.Replace(PollerMetricNames.ConsumerLagSeconds, PollerMetricNames.ConsumerGroupAttribute, group, seconds);
         readings.Replace(PollerMetricNames.ConsumerLagSum, PollerMetricNames.ConsumerGroupAttribute, group, sums);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemetry.Domain.Aggregation;
@@ -12,17 +11,13 @@ namespace Telemetry.Pollers.Mqtt;
 /// that is down or slow costs only its own slot. Writes gauges (health, clients, subscriptions, uptime, rates), counts
 /// reconnection attempts, and records a health-check failure as a notable event when a broker goes down.
 /// </summary>
-public sealed class MqttBrokerPoller : IPoller
+public sealed class MqttBrokerPoller : TargetPoller<MqttBrokerAddress>
 {
     public const string PollerName = "mqtt";
 
-    private readonly PollersOptions _options;
     private readonly SysTopicReader _reader;
     private readonly PollerStateStore _stateStore;
-    private readonly PollerInstruments _instruments;
     private readonly INotableEventSink _notableEvents;
-    private readonly TimeProvider _time;
-    private readonly ILogger<MqttBrokerPoller> _logger;
 
     internal MqttBrokerPoller(
         IOptions<PollersOptions> options,
@@ -32,41 +27,21 @@ public sealed class MqttBrokerPoller : IPoller
         INotableEventSink notableEvents,
         TimeProvider time,
         ILogger<MqttBrokerPoller> logger)
+        : base(PollerName, nameof(PollersOptions.MqttSchedule), options.Value.MqttIntervalSeconds, options.Value, instruments, time, logger)
     {
-        _options = options.Value;
         _reader = reader;
         _stateStore = stateStore;
-        _instruments = instruments;
         _notableEvents = notableEvents;
-        _time = time;
-        _logger = logger;
     }
 
-    public string Name => PollerName;
-
-    public string ScheduleKey => $"{PollersOptions.SectionName}:{nameof(PollersOptions.MqttSchedule)}";
-
-    public TimeSpan Interval => TimeSpan.FromSeconds(_options.MqttIntervalSeconds);
-
-    public async Task<PollResult> PollAsync(CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(_options.DeadlineSeconds));
-
-        var brokers = PollersOptions.SplitList(_options.MqttBrokers)
+    private protected override IReadOnlyList<MqttBrokerAddress> Targets() =>
+        PollersOptions.SplitList(Options.MqttBrokers)
             .Select(b => MqttBrokerAddress.TryParse(b, out var a) ? a : throw new InvalidOperationException($"Pollers:MqttBrokers entry '{b}' is not host:port."))
             .ToArray();
-        var outcomes = await Task.WhenAll(brokers.Select(b => PollBrokerAsync(b, deadline.Token, cancellationToken))).ConfigureAwait(false);
 
-        var failures = outcomes.Where(o => o is not null).Select(o => o!).ToArray();
-        return new PollResult(PollerName, brokers.Length - failures.Length, failures.Length, Stopwatch.GetElapsedTime(started), failures);
-    }
+    private protected override string Describe(MqttBrokerAddress broker) => broker.Name;
 
-    /// <summary>Returns null on success, else a one-line reason.</summary>
-    /// <param name="cancellationToken">The run's deadline (which includes <paramref name="stopping"/>).</param>
-    /// <param name="stopping">The caller's token: the host shutting down says nothing about the broker.</param>
-    private async Task<string?> PollBrokerAsync(MqttBrokerAddress broker, CancellationToken cancellationToken, CancellationToken stopping)
+    private protected override async Task<string?> PollTargetAsync(MqttBrokerAddress broker, CancellationToken cancellationToken, CancellationToken stopping)
     {
         var tag = new KeyValuePair<string, object?>(PollerMetricNames.BrokerAttribute, broker.Name);
         BrokerState? previous;
@@ -76,30 +51,29 @@ public sealed class MqttBrokerPoller : IPoller
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning(ex, "MQTT poll of {Broker}: previous state unreadable, rates fall back to the broker's load averages", broker.Name);
+            Logger.LogWarning(ex, "MQTT poll of {Broker}: previous state unreadable, rates fall back to the broker's load averages", broker.Name);
             previous = null;
         }
 
         var reconnecting = previous is { Healthy: false };
         if (reconnecting)
         {
-            _instruments.MqttReconnectionAttempted(broker.Name);
+            Instruments.MqttReconnectionAttempted(broker.Name);
         }
 
         IReadOnlyDictionary<string, string> topics;
         string? failure = null;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using (var timeout = TargetTimeout(cancellationToken))
         {
-            timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
             try
             {
                 var clientId = $"telemetry-poller-{Guid.NewGuid():N}";
-                topics = await _reader.ReadAsync(broker, clientId, TimeSpan.FromMilliseconds(_options.MqttQuietMs), TimeSpan.FromSeconds(_options.TimeoutSeconds), timeout.Token).ConfigureAwait(false);
+                topics = await _reader.ReadAsync(broker, clientId, TimeSpan.FromMilliseconds(Options.MqttQuietMs), TimeSpan.FromSeconds(Options.TimeoutSeconds), timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 topics = new Dictionary<string, string>();
-                failure = $"timeout after {_options.TimeoutSeconds}s";
+                failure = $"timeout after {Options.TimeoutSeconds}s";
             }
             catch (OperationCanceledException)
             {
@@ -112,7 +86,7 @@ public sealed class MqttBrokerPoller : IPoller
 
                 // MQTTnet wraps a cancelled connect in its own exceptions; the timer says what really happened.
                 failure = timeout.IsCancellationRequested
-                    ? (cancellationToken.IsCancellationRequested ? "poll deadline reached" : $"timeout after {_options.TimeoutSeconds}s")
+                    ? (cancellationToken.IsCancellationRequested ? "poll deadline reached" : $"timeout after {Options.TimeoutSeconds}s")
                     : ex.GetType().Name + ": " + (ex.InnerException?.Message ?? ex.Message);
             }
         }
@@ -123,8 +97,8 @@ public sealed class MqttBrokerPoller : IPoller
             return $"{broker.Name}: cancelled";
         }
 
-        var now = _time.GetUtcNow();
-        var readings = _instruments.Readings;
+        var now = Time.GetUtcNow();
+        var readings = Instruments.Readings;
         var reconnections = (previous?.Reconnections ?? 0) + (reconnecting ? 1 : 0);
         BrokerState state;
         if (failure is null)
@@ -144,7 +118,7 @@ public sealed class MqttBrokerPoller : IPoller
             state = new BrokerState(
                 true, now, snapshot.UptimeSeconds, snapshot.MessagesReceived, snapshot.MessagesSent, snapshot.BytesReceived, snapshot.BytesSent, reconnections,
                 snapshot.MessagesDropped, snapshot.ClientsConnected, snapshot.Subscriptions, snapshot.RetainedMessages);
-            _logger.LogDebug("MQTT poll of {Broker}: {TopicCount} $SYS topics, rates from {RateSource}", broker.Name, snapshot.TopicCount, rates.FromCounters ? "counters" : "load averages");
+            Logger.LogDebug("MQTT poll of {Broker}: {TopicCount} $SYS topics, rates from {RateSource}", broker.Name, snapshot.TopicCount, rates.FromCounters ? "counters" : "load averages");
         }
         else
         {
@@ -155,13 +129,12 @@ public sealed class MqttBrokerPoller : IPoller
             }
 
             state = new BrokerState(false, now, previous?.UptimeSeconds, previous?.MessagesReceived, previous?.MessagesSent, previous?.BytesReceived, previous?.BytesSent, reconnections, previous?.MessagesDropped);
-            _logger.LogWarning("MQTT poll of {Broker} failed: {Reason}", broker.Name, failure);
+            Logger.LogWarning("MQTT poll of {Broker} failed: {Reason}", broker.Name, failure);
         }
 
         try
         {
-            // State and the notable event are written even after the deadline fired: they record what this run saw.
-            using var writeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+            using var writeTimeout = RecordTimeout();
             await _stateStore.SetAsync(PollerName, broker.Name, state, BrokerStateJsonContext.Default.BrokerState, writeTimeout.Token).ConfigureAwait(false);
             if (failure is not null && previous is not { Healthy: false })
             {
@@ -178,7 +151,7 @@ public sealed class MqttBrokerPoller : IPoller
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "MQTT poll of {Broker}: could not record state", broker.Name);
+            Logger.LogWarning(ex, "MQTT poll of {Broker}: could not record state", broker.Name);
             failure ??= "state not recorded: " + ex.GetType().Name;
         }
 
@@ -196,11 +169,11 @@ public sealed class MqttBrokerPoller : IPoller
     {
         if (value is { } v)
         {
-            _instruments.Readings.Set(instrument, v, tag);
+            Instruments.Readings.Set(instrument, v, tag);
         }
         else
         {
-            _instruments.Readings.Remove(instrument, PollerMetricNames.BrokerAttribute, broker);
+            Instruments.Readings.Remove(instrument, PollerMetricNames.BrokerAttribute, broker);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Azure.Data.Tables;
+using Telemetry.Ledger.Storage;
 
 namespace Telemetry.Pollers.State;
 
@@ -9,15 +10,15 @@ namespace Telemetry.Pollers.State;
 /// per (poller, target), the state serialized as JSON. Last writer wins: a run writes only what it just observed, so two
 /// overlapping runs converge on the later observation.
 /// </summary>
-internal sealed class PollerStateStore(PollerTables tables, string tableName)
+internal sealed class PollerStateStore(LedgerTables tables, string tableName)
 {
     private const string StateColumn = "State";
 
     public async Task<T?> GetAsync<T>(string poller, string target, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
-        var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(PollerTables.Key(poller), PollerTables.Key(target), [StateColumn], cancellationToken).ConfigureAwait(false);
+        var table = await tables.BesideAsync(tableName, cancellationToken).ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(KeyEncoding.Key(poller), KeyEncoding.Key(target), [StateColumn], cancellationToken).ConfigureAwait(false);
         if (!response.HasValue || response.Value?.GetString(StateColumn) is not { } json)
         {
             return null;
@@ -36,8 +37,8 @@ internal sealed class PollerStateStore(PollerTables tables, string tableName)
 
     public async Task SetAsync<T>(string poller, string target, T state, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);
-        var entity = new TableEntity(PollerTables.Key(poller), PollerTables.Key(target))
+        var table = await tables.BesideAsync(tableName, cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(KeyEncoding.Key(poller), KeyEncoding.Key(target))
         {
             [StateColumn] = JsonSerializer.Serialize(state, typeInfo),
         };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -16,7 +15,7 @@ namespace Telemetry.Pollers.WorkerPools;
 /// telemetry topic, then records the new state. Publishing comes before the state write: a run that dies in between
 /// publishes again next time (at least once) rather than losing events.
 /// </summary>
-public sealed class WorkerPoolPoller : IPoller
+public sealed class WorkerPoolPoller : TargetPoller<Uri>
 {
     public const string PollerName = "worker-pool";
     public const string HttpClientName = "Telemetry.Pollers.WorkerPool";
@@ -24,13 +23,9 @@ public sealed class WorkerPoolPoller : IPoller
     /// <summary>The failure reason of a document over <c>Pollers:WorkerPoolMaxResponseBytes</c> (one value: it becomes a dimension).</summary>
     internal const string TooLarge = "invalid_document: too large";
 
-    private readonly PollersOptions _options;
     private readonly IHttpClientFactory _httpClients;
     private readonly ITelemetryPublisher _publisher;
     private readonly PollerStateStore _stateStore;
-    private readonly PollerInstruments _instruments;
-    private readonly TimeProvider _time;
-    private readonly ILogger<WorkerPoolPoller> _logger;
 
     internal WorkerPoolPoller(
         IOptions<PollersOptions> options,
@@ -40,73 +35,51 @@ public sealed class WorkerPoolPoller : IPoller
         PollerInstruments instruments,
         TimeProvider time,
         ILogger<WorkerPoolPoller> logger)
+        : base(PollerName, nameof(PollersOptions.WorkerPoolSchedule), options.Value.WorkerPoolIntervalSeconds, options.Value, instruments, time, logger)
     {
-        _options = options.Value;
         _httpClients = httpClients;
         _publisher = publisher;
         _stateStore = stateStore;
-        _instruments = instruments;
-        _time = time;
-        _logger = logger;
     }
 
-    public string Name => PollerName;
+    private protected override IReadOnlyList<Uri> Targets() =>
+        PollersOptions.SplitList(Options.WorkerPoolEndpoints).Select(e => new Uri(e, UriKind.Absolute)).ToArray();
 
-    public string ScheduleKey => $"{PollersOptions.SectionName}:{nameof(PollersOptions.WorkerPoolSchedule)}";
+    // User info and query strings of these URLs often carry credentials: everything logged or returned is redacted.
+    private protected override string Describe(Uri endpoint) => RedactedUrl.For(endpoint);
 
-    public TimeSpan Interval => TimeSpan.FromSeconds(_options.WorkerPoolIntervalSeconds);
-
-    public async Task<PollResult> PollAsync(CancellationToken cancellationToken)
+    private protected override async Task<string?> PollTargetAsync(Uri endpoint, CancellationToken cancellationToken, CancellationToken stopping)
     {
-        var started = Stopwatch.GetTimestamp();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(_options.DeadlineSeconds));
-
-        var endpoints = PollersOptions.SplitList(_options.WorkerPoolEndpoints).Select(e => new Uri(e, UriKind.Absolute)).ToArray();
-        var outcomes = await Task.WhenAll(endpoints.Select(e => PollEndpointAsync(e, deadline.Token))).ConfigureAwait(false);
-        var failures = outcomes.Where(o => o is not null).Select(o => o!).ToArray();
-        return new PollResult(PollerName, endpoints.Length - failures.Length, failures.Length, Stopwatch.GetElapsedTime(started), failures);
-    }
-
-    private async Task<string?> PollEndpointAsync(Uri endpoint, CancellationToken cancellationToken)
-    {
-        // The state row stays keyed by the URL as configured (it lives in our storage); everything logged or returned
-        // uses the redacted form, since user info and query strings of these URLs often carry credentials.
+        // The state row stays keyed by the URL as configured (it lives in our storage).
         var stateKey = endpoint.ToString();
-        var target = RedactedUrl.For(endpoint);
-        try
+        var target = Describe(endpoint);
+        var previous = await _stateStore.GetAsync(PollerName, stateKey, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
+        var (health, reason) = await FetchAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var now = Time.GetUtcNow();
+
+        var (events, state) = reason is null
+            ? WorkerPoolObservation.Succeeded(endpoint, health!, previous, now)
+            : WorkerPoolObservation.Failed(endpoint, reason, previous, now);
+        WriteGauges(state.Pool, health, previous);
+
+        await _publisher.PublishAsync(state.Pool, events, cancellationToken).ConfigureAwait(false);
+        await _stateStore.SetAsync(PollerName, stateKey, state, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
+
+        if (reason is not null)
         {
-            var previous = await _stateStore.GetAsync(PollerName, stateKey, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
-            var (health, reason) = await FetchAsync(endpoint, cancellationToken).ConfigureAwait(false);
-            var now = _time.GetUtcNow();
-
-            var (events, state) = reason is null
-                ? WorkerPoolObservation.Succeeded(endpoint, health!, previous, now)
-                : WorkerPoolObservation.Failed(endpoint, reason, previous, now);
-            WriteGauges(state.Pool, health, previous);
-
-            await _publisher.PublishAsync(state.Pool, events, cancellationToken).ConfigureAwait(false);
-            await _stateStore.SetAsync(PollerName, stateKey, state, WorkerPoolStateJsonContext.Default.WorkerPoolState, cancellationToken).ConfigureAwait(false);
-
-            if (reason is not null)
-            {
-                _logger.LogWarning("Worker-pool poll of {Endpoint} failed: {Reason}", target, reason);
-                return $"{target}: {reason}";
-            }
-
-            _logger.LogDebug("Worker-pool poll of {Endpoint}: pool {Pool}, {EventCount} events", target, state.Pool, events.Count);
-            return null;
+            Logger.LogWarning("Worker-pool poll of {Endpoint} failed: {Reason}", target, reason);
+            return $"{target}: {reason}";
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Publishing or state failed: nothing is recorded, so the next run derives the same events again.
-            _logger.LogWarning(ex, "Worker-pool poll of {Endpoint}: could not publish or record", target);
-            return $"{target}: {ex.GetType().Name}";
-        }
-        catch (OperationCanceledException)
-        {
-            return $"{target}: poll deadline reached";
-        }
+
+        Logger.LogDebug("Worker-pool poll of {Endpoint}: pool {Pool}, {EventCount} events", target, state.Pool, events.Count);
+        return null;
+    }
+
+    private protected override string Failed(Uri endpoint, Exception exception)
+    {
+        // Publishing or state failed: nothing is recorded, so the next run derives the same events again.
+        Logger.LogWarning(exception, "Worker-pool poll of {Endpoint}: could not publish or record", Describe(endpoint));
+        return exception.GetType().Name;
     }
 
     private async Task<(WorkerPoolHealth? Health, string? Reason)> FetchAsync(Uri endpoint, CancellationToken cancellationToken)
@@ -122,7 +95,7 @@ public sealed class WorkerPoolPoller : IPoller
                 return (null, $"http_{(int)response.StatusCode}");
             }
 
-            var max = _options.WorkerPoolMaxResponseBytes;
+            var max = Options.WorkerPoolMaxResponseBytes;
             if (response.Content.Headers.ContentLength > max)
             {
                 return (null, TooLarge);
@@ -136,7 +109,7 @@ public sealed class WorkerPoolPoller : IPoller
             }
             catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
             {
-                _logger.LogWarning("Worker-pool endpoint {Endpoint} sent more than {MaxBytes} bytes (Pollers:WorkerPoolMaxResponseBytes); the poll fails", endpoint, max);
+                Logger.LogWarning("Worker-pool endpoint {Endpoint} sent more than {MaxBytes} bytes (Pollers:WorkerPoolMaxResponseBytes); the poll fails", endpoint, max);
                 return (null, TooLarge);
             }
 
@@ -171,7 +144,7 @@ public sealed class WorkerPoolPoller : IPoller
 
     private void WriteGauges(string pool, WorkerPoolHealth? health, WorkerPoolState? previous)
     {
-        var readings = _instruments.Readings;
+        var readings = Instruments.Readings;
         var tag = new KeyValuePair<string, object?>(PollerMetricNames.PoolAttribute, pool);
         readings.Set(PollerMetricNames.WorkerPoolUp, health is null ? 0 : 1, tag);
         if (health is null)

@@ -123,7 +123,8 @@ public sealed class DemoCommandTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         var broker = Regex.Match(text, @"mosquitto \(sys_interval 1\) started at (\S+) ").Groups[1].Value;
         var state = new TableServiceClient(azurite.ConnectionString).GetTableClient(prefix + "PollerState");
-        var row = await state.GetEntityIfExistsAsync<TableEntity>("mqtt", Uri.EscapeDataString(broker));
+        // Keyed with the ledger's key encoding, which leaves host:port as it is.
+        var row = await state.GetEntityIfExistsAsync<TableEntity>("mqtt", broker);
         Assert.True(row.HasValue, $"no state row for broker {broker}");
         Assert.Contains("\"Healthy\":true", row.Value!.GetString("State"), StringComparison.OrdinalIgnoreCase);
         Assert.Matches($@"broker {Regex.Escape(broker)}: .*connections\.active 1", text);

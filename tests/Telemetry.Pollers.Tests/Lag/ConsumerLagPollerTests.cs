@@ -80,7 +80,7 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
         Assert.Equal(26, lag.Sum(m => m.Value));
 
         // The lag rows are in the table, so the next (possibly other) instance carries on from them.
-        var (rows, groupStatus) = await host.Services.GetRequiredService<LagSampleStore>().LoadAsync(group, CancellationToken.None);
+        var (rows, groupStatus) = await host.Services.GetRequiredService<LagStateStore>().LoadAsync(group, CancellationToken.None);
         Assert.Equal([6L, 0L, 20L], rows.Values.OrderBy(r => r.Partition).Select(r => r.Lag));
         Assert.Equal(LagStatus.Ok, groupStatus);
 
@@ -149,7 +149,7 @@ public sealed class ConsumerLagPollerTests(AzuriteFixture azurite, MockKafkaClus
         }
 
         Assert.InRange(Read(host, PollerMetricNames.ConsumerLagSeconds, Tags(group, topic, 0)), 84.5, 85.5);
-        var (rows, _) = await host.Services.GetRequiredService<LagSampleStore>().LoadAsync(group, CancellationToken.None);
+        var (rows, _) = await host.Services.GetRequiredService<LagStateStore>().LoadAsync(group, CancellationToken.None);
         Assert.Equal(4, rows.Single().Value.Samples.Count);
     }
 

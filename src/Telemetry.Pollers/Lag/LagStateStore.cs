@@ -1,23 +1,25 @@
 using System.Text.Json;
 using Azure.Data.Tables;
-using Telemetry.Pollers.State;
+using Telemetry.Ledger.Storage;
 
 namespace Telemetry.Pollers.Lag;
 
 /// <summary>
-/// The lag table: one partition per consumer group; one row per topic partition (samples, window, lag, time lag,
-/// status) and one group row (the group's status). Queryable as the ledger's lag rows.
+/// What the lag poller carries from one run to the next (table <c>Pollers:LagTableName</c>): one partition per consumer
+/// group; one row per topic partition (the compacted (latest offset, time) table for time lag, Burrow's window, lag,
+/// time lag, status) and one group row (the group's status). The raw observations are not kept here: they are lag
+/// samples, and the ledger's <see cref="Telemetry.Ledger.LagSamples.ILagSampleStore"/> is the one store of those.
 /// </summary>
-internal sealed class LagSampleStore(PollerTables tables, string tableName)
+internal sealed class LagStateStore(LedgerTables tables, string tableName)
 {
     public const string GroupRowKey = "~group";
 
     public async Task<(IReadOnlyDictionary<(string Topic, int Partition), PartitionLagState> Partitions, LagStatus? GroupStatus)> LoadAsync(string group, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);
+        var table = await tables.BesideAsync(tableName, cancellationToken).ConfigureAwait(false);
         var partitions = new Dictionary<(string, int), PartitionLagState>();
         LagStatus? groupStatus = null;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PollerTables.Key(group)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {KeyEncoding.Key(group)}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var status = Enum.TryParse<LagStatus>(row.GetString("Status"), ignoreCase: true, out var s) ? s : LagStatus.Ok;
@@ -50,8 +52,8 @@ internal sealed class LagSampleStore(PollerTables tables, string tableName)
 
     public async Task SaveAsync(string group, IReadOnlyCollection<PartitionLagState> partitions, LagStatus groupStatus, DateTimeOffset observedAt, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);
-        var pk = PollerTables.Key(group);
+        var table = await tables.BesideAsync(tableName, cancellationToken).ConfigureAwait(false);
+        var pk = KeyEncoding.Key(group);
         var actions = new List<TableTransactionAction>(partitions.Count + 1)
         {
             new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, GroupRowKey)
@@ -63,7 +65,7 @@ internal sealed class LagSampleStore(PollerTables tables, string tableName)
         };
         foreach (var p in partitions)
         {
-            actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, PollerTables.Key($"{p.Topic}/{p.Partition}"))
+            actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, KeyEncoding.Key($"{p.Topic}/{p.Partition}"))
             {
                 ["Topic"] = p.Topic,
                 ["Partition"] = p.Partition,
