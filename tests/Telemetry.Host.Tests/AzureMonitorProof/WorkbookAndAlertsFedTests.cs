@@ -119,17 +119,17 @@ public sealed class WorkbookAndAlertsFedTests(AzuriteFixture azurite, MockKafkaC
         await PollAsync(lag, mqtt, pools);
         await SampleTraffic.ProduceAsync(kafka, topic, SampleTraffic.Values(clock.GetUtcNow()).Take(200).ToList());
         clock.Advance(TimeSpan.FromSeconds(30));
-        await Task.Delay(1100);
+        await SysRefreshes.WaitAsync(mosquitto, 1);
         await PollAsync(lag, mqtt, pools);
 
         mosquitto.Kill();
         Assert.False((await mqtt.PollAsync(CancellationToken.None)).AllSucceeded, "the MQTT poll succeeded with the broker down");
         await mosquitto.StartAsync();
-        await Task.Delay(1100);
+        await SysRefreshes.WaitAsync(mosquitto, 1);
         await PollAsync(lag, mqtt, pools);
 
         // Rates from the broker's counters need two of its $SYS refreshes (one a second) between polls.
-        await Task.Delay(2100);
+        await SysRefreshes.WaitAsync(mosquitto, 2);
         await PollAsync(mqtt);
 
         // The minutes close, and the exporter's reader sends what it has (as its 60 s timer would).

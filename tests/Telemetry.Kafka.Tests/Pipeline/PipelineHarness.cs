@@ -51,14 +51,20 @@ internal sealed class FailingHandler : IRecordHandler
 /// <summary>Remembers every range a sink was given, and can refuse writes (a storage outage).</summary>
 internal sealed class RecordingSink : IAggregateSink
 {
+    private int refused;
+
     public ConcurrentQueue<(int Partition, long After, long Through, double Events)> Ranges { get; } = new();
 
     public volatile bool Down;
+
+    /// <summary>Writes refused while <see cref="Down"/>: proof the pipeline reached the sink and came back for more.</summary>
+    public int Refused => Volatile.Read(ref this.refused);
 
     public Task WriteAsync(IPartitionBatchAggregates batch, CancellationToken cancellationToken)
     {
         if (this.Down)
         {
+            Interlocked.Increment(ref this.refused);
             throw new IOException("sink down");
         }
 
@@ -75,7 +81,7 @@ internal static class PipelineHarness
     /// <summary>A valid envelope (Event Pipeline execution: exactly one <c>.count</c> metric per event).</summary>
     public static byte[] Valid(int i) => Encoding.UTF8.GetBytes(TelemetrySampleGenerator.Example("event_pipeline.event.execution", Now.AddMilliseconds(i)));
 
-    public static StandaloneBatchProcessor Create(KafkaOptions options, IRecordHandler handler, IAggregateSink sink, out DeadLetterProducer dlq, TimeProvider? time = null, OwnTelemetry? telemetry = null)
+    public static StandaloneBatchProcessor Create(KafkaOptions options, IRecordHandler handler, IAggregateSink sink, out DeadLetterProducer dlq, TimeProvider? time = null, OwnTelemetry? telemetry = null, ConsumerProgress? progress = null)
     {
         telemetry ??= new OwnTelemetry();
         dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance, time, telemetry);
@@ -86,7 +92,7 @@ internal static class PipelineHarness
             dlq,
             handler,
             telemetry,
-            new ConsumerProgress(),
+            progress ?? new ConsumerProgress(),
             NullLogger<StandaloneBatchProcessor>.Instance);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Telemetry.Domain.Acknowledgement;
+using Telemetry.Kafka.Consuming;
 using Telemetry.Kafka.Tests.Consuming;
 using Telemetry.Testing.Kafka;
 using Telemetry.Testing.Time;
@@ -11,6 +12,12 @@ namespace Telemetry.Kafka.Tests.Pipeline;
 [Collection(KafkaCollection.Name)]
 public sealed class StrategyTests(MockKafkaCluster cluster)
 {
+    /// <summary>
+    /// Refused writes to wait for before asserting that nothing was committed: retries back off by at least 8 ms and,
+    /// from the fourth on, 40 ms (RunningConsumer's 10..50 ms policy), so 20 of them outlast several of its 100 ms auto-commits.
+    /// </summary>
+    private const int RefusalsThatSpanCommits = 20;
+
     [Theory]
     [InlineData("all_or_nothing")]
     [InlineData("best_effort")]
@@ -98,14 +105,20 @@ public sealed class StrategyTests(MockKafkaCluster cluster)
         options.BatchTimeoutMs = 2000;
         options.DeadLetterTimeoutMs = 500;
         var sink = new RecordingSink();
-        var pipeline = Create(options, new FailingHandler(), sink, out var dlq);
+        var progress = new ConsumerProgress();
+        var pipeline = Create(options, new FailingHandler(), sink, out var dlq, progress: progress);
         using var _ = dlq;
 
         // Every produce request fails until cleared: the dead letter of offset 6 cannot be written.
         cluster.PushRequestErrors(MockApiKey.Produce, Enumerable.Repeat(Confluent.Kafka.ErrorCode.TopicAuthorizationFailed, 200).ToArray());
         await using var consumer = RunningConsumer.Start(options, pipeline);
         await Eventually.TrueAsync(() => !sink.Ranges.IsEmpty, "the prefix before the malformed record settled");
-        await Task.Delay(1500);
+        await Eventually.TrueAsync(() => consumer.Committed.Any(c => c.Offset == 6), "the coordinator confirmed the commit of the settled prefix");
+
+        // Each refused write ends a round that would have settled and stored offsets past 6, had it ignored the failure;
+        // with the retry backoff between rounds, this many of them span several auto-commit intervals.
+        var refusedBefore = progress.DeadLetterFailures;
+        await Eventually.TrueAsync(() => progress.DeadLetterFailures >= refusedBefore + RefusalsThatSpanCommits, "the dead-letter write was refused again and again after that commit");
         Assert.All(sink.Ranges, r => Assert.True(r.Through < 6, $"settled through {r.Through} past the unwritten dead letter"));
         var committed = cluster.CommittedOffsets(options.ConsumerGroup, topic)[0];
         Assert.True(committed <= 6, $"committed {committed} past the unwritten dead letter");
@@ -166,7 +179,10 @@ public sealed class StrategyTests(MockKafkaCluster cluster)
         using var _ = dlq;
 
         await using var consumer = RunningConsumer.Start(options, pipeline);
-        await Task.Delay(2000);
+
+        // A pipeline that committed despite the refusal would have stored the offset before retrying; this many
+        // refusals, with the backoff between them, span several auto-commit intervals.
+        await Eventually.TrueAsync(() => sink.Refused >= RefusalsThatSpanCommits, "the sink refused the batch again and again");
         Assert.True(cluster.CommittedOffsets(options.ConsumerGroup, topic)[0] < 0, "nothing committed while the sink is down");
         sink.Down = false;
         await Eventually.TrueAsync(() => sink.Ranges.Any(r => r.Through == 9), "settled after the sink came back");

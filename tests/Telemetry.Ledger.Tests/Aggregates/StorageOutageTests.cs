@@ -60,9 +60,18 @@ public sealed class StorageOutageTests : IAsyncLifetime
         await ledger.Sink.WriteAsync(batches[0], CancellationToken.None);
 
         await Azurite.StopAsync();
+        using var retries = new StorageRetries(Azurite.Port);
         var inFlight = ledger.Sink.WriteAsync(batches[1], CancellationToken.None);
         var operationsBefore = ledger.Tables.Counter.Operations;
-        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // Several retries against the stopped storage: the write met the outage and backed off instead of giving up.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (retries.Count < 3 && !inFlight.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.WhenAny(inFlight, Task.Delay(25));
+        }
+
+        Assert.True(retries.Count >= 3, $"the SDK retried {retries.Count} times against the stopped storage");
         Assert.False(inFlight.IsCompleted, "the write should still be retrying while storage is down");
         await Azurite.StartAsync();
         await inFlight;
