@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Telemetry.DevServices.Samples;
 using Telemetry.Domain.Ingestion;
 using Telemetry.Domain.Processing;
 

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Telemetry.DevServices.Kafka;
+using Telemetry.DevServices.Samples;
 using Telemetry.Domain.Aggregation;
-using Telemetry.Domain.Processing;
 using Telemetry.Kafka.Configuration;
 using Telemetry.Kafka.Consuming;
-using Telemetry.Kafka.Embedded;
 
 namespace Telemetry.Benchmarks.Kafka;
 

@@ -6,11 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Telemetry.DevServices.Kafka;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Diagnostics;
 using Telemetry.Host.Demo;
 using Telemetry.Kafka.Consuming;
-using Telemetry.Kafka.Embedded;
 using Telemetry.Ledger.Queries;
 
 namespace Telemetry.Host.Commands;

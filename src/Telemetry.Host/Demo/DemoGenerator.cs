@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Telemetry.DevServices.Samples;
 using Telemetry.Domain.Catalog;
 using Telemetry.Domain.Ingestion;
 using Telemetry.Domain.Processing;

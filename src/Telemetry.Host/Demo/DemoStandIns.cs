@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Telemetry.Ledger.Local;
-using Telemetry.Pollers.Local;
+using Telemetry.DevServices.Azurite;
+using Telemetry.DevServices.Mosquitto;
 
 namespace Telemetry.Host.Demo;
 

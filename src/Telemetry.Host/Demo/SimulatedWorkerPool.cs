@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Telemetry.Ledger.Local;
+using Telemetry.DevServices.Network;
 
 namespace Telemetry.Host.Demo;
 

@@ -1,4 +1,5 @@
 using CsCheck;
+using Telemetry.DevServices.Samples;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Ingestion;
 using Telemetry.Domain.Processing;

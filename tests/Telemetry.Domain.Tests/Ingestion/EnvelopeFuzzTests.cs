@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using CsCheck;
+using Telemetry.DevServices.Samples;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Catalog;
 using Telemetry.Domain.Ingestion;
-using Telemetry.Domain.Processing;
 using Xunit;
 
 namespace Telemetry.Domain.Tests.Ingestion;

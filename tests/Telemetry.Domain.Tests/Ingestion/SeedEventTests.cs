@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Telemetry.DevServices.Samples;
 using Telemetry.Domain.Catalog;
 using Telemetry.Domain.Ingestion;
-using Telemetry.Domain.Processing;
 using Xunit;
 
 namespace Telemetry.Domain.Tests.Ingestion;

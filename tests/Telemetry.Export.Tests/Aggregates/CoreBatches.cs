@@ -1,3 +1,4 @@
+using Telemetry.DevServices.Samples;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Processing;
 

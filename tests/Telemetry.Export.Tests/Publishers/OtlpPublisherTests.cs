@@ -2,12 +2,12 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Telemetry.DevServices.Network;
 using Telemetry.Domain.Aggregation;
 using Telemetry.Domain.Diagnostics;
 using Telemetry.Export.Publishers;
 using Telemetry.Export.Tests.Aggregates;
 using Telemetry.Export.Tests.Ingestion;
-using Telemetry.Ledger.Local;
 
 namespace Telemetry.Export.Tests.Publishers;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
+using Telemetry.DevServices.Network;
 using Telemetry.Domain.Diagnostics;
-using Telemetry.Ledger.Local;
 
 namespace Telemetry.Export.Tests.Publishers;
 

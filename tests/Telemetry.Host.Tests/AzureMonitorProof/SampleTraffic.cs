@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using Telemetry.Domain.Processing;
+using Telemetry.DevServices.Samples;
 using Telemetry.Testing.Kafka;
 
 namespace Telemetry.Host.Tests.AzureMonitorProof;

@@ -37,11 +37,11 @@ internal static class OptionsKeys
             ? field.GetRawConstantValue() as string
             : null;
 
-    /// <summary>The product's own assemblies beside the tests (every project the host references).</summary>
+    /// <summary>The product's own assemblies beside the tests (every project the host references but the local stand-ins).</summary>
     public static IEnumerable<Assembly> ProductAssemblies() =>
         Directory.EnumerateFiles(AppContext.BaseDirectory, "Telemetry.*.dll")
             .Select(Path.GetFileNameWithoutExtension)
-            .Where(name => name is not null && !name.EndsWith(".Tests", StringComparison.Ordinal) && name != "Telemetry.Testing")
+            .Where(name => name is not null && !name.EndsWith(".Tests", StringComparison.Ordinal) && name is not "Telemetry.Testing" and not "Telemetry.DevServices")
             .Order(StringComparer.Ordinal)
             .Select(name => Assembly.Load(new AssemblyName(name!)));
 }

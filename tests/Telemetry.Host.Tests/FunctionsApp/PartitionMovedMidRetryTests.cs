@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Telemetry.DevServices.Samples;
 using Telemetry.Domain.Acknowledgement;
 using Telemetry.Domain.Ingestion;
 using Telemetry.Domain.Processing;

@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Telemetry.Ledger.Local;
+using Telemetry.DevServices.Network;
 
 namespace Telemetry.Host.Tests.Infrastructure;
 

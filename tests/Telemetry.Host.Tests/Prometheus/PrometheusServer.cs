@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Telemetry.Ledger.Local;
+using Telemetry.DevServices.Network;
 
 namespace Telemetry.Host.Tests.Prometheus;
 

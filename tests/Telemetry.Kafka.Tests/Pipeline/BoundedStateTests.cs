@@ -1,7 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
+using Telemetry.DevServices.Samples;
 using Telemetry.Domain.Acknowledgement;
-using Telemetry.Domain.Processing;
 using Telemetry.Kafka.Tests.Consuming;
 using Telemetry.Testing.Kafka;
 using Xunit;

@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Telemetry.DevServices.Samples;
 using Telemetry.Domain.Diagnostics;
 using Telemetry.Domain.Processing;
 using Telemetry.Kafka.Configuration;

@@ -1,5 +1,5 @@
 using Azure;
-using Telemetry.Ledger.Local;
+using Telemetry.DevServices.Azurite;
 using Telemetry.Ledger.Tests.Support;
 using Xunit;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Telemetry.DevServices.Mosquitto;
 using Telemetry.Pollers.Diagnostics;
-using Telemetry.Pollers.Local;
 using Telemetry.Pollers.Tests.Infrastructure;
 using Telemetry.Testing.Azurite;
 

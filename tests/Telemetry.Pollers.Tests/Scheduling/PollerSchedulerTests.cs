@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Telemetry.DevServices.Mosquitto;
 using Telemetry.Pollers.Diagnostics;
-using Telemetry.Pollers.Local;
 using Telemetry.Pollers.Mqtt;
 using Telemetry.Pollers.State;
 using Telemetry.Pollers.Tests.Infrastructure;

@@ -1,4 +1,4 @@
-using Telemetry.Ledger.Local;
+using Telemetry.DevServices.Azurite;
 using Xunit;
 
 namespace Telemetry.Testing.Azurite;

@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using Telemetry.DevServices.Kafka;
 using Xunit;
 
 namespace Telemetry.Testing.Kafka;
@@ -101,13 +102,13 @@ public sealed class MockKafkaCluster : IAsyncLifetime, IDisposable
     {
         ArgumentNullException.ThrowIfNull(errors);
         this.ThrowIfDisposed();
-        MockClusterNative.PushRequestErrors(this.mcluster, apiKey, errors);
+        MockClusterNative.PushRequestErrors(this.mcluster, (short)apiKey, errors);
     }
 
     public void ClearRequestErrors(MockApiKey apiKey)
     {
         this.ThrowIfDisposed();
-        MockClusterNative.ClearRequestErrors(this.mcluster, apiKey);
+        MockClusterNative.ClearRequestErrors(this.mcluster, (short)apiKey);
     }
 
     /// <summary>Makes every request on the topic fail with <paramref name="error"/> (<see cref="ErrorCode.NoError"/> clears it).</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Telemetry.Ledger.Local;
+using Telemetry.DevServices.Network;
 
-namespace Telemetry.Pollers.Local;
+namespace Telemetry.DevServices.Mosquitto;
 
 /// <summary>
 /// A real mosquitto broker (the apt package <c>scripts/setup.sh</c> installs) on a free loopback port, started from a

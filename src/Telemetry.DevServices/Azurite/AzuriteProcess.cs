@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using Telemetry.DevServices.Network;
 
-namespace Telemetry.Ledger.Local;
+namespace Telemetry.DevServices.Azurite;
 
 /// <summary>
 /// One real Azurite Table service (from <c>node_modules/.bin/azurite-table</c>, which <c>npm ci</c> installs at the

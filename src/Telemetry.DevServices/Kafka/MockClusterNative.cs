@@ -2,12 +2,13 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace Telemetry.Testing.Kafka;
+namespace Telemetry.DevServices.Kafka;
 
 /// <summary>
 /// librdkafka's <c>rd_kafka_mock_*</c> API (rdkafka_mock.h), bound to the very library file Confluent.Kafka loaded.
 /// The mock cluster's topic creation, error injection and broker control exist only there: the mock has no
-/// controller, so the Admin API cannot create topics with a chosen partition count.
+/// controller, so the Admin API cannot create topics with a chosen partition count. The one binding for the demo's
+/// <see cref="EmbeddedKafkaCluster"/> and the tests' fixture, so both drive the same exports the same way.
 /// </summary>
 /// <remarks>
 /// The binding resolves the loaded file from the process's memory map rather than guessing a runtimes folder:
@@ -73,14 +74,15 @@ internal static class MockClusterNative
     public static void SetTopicError(IntPtr mcluster, string topic, ErrorCode error) =>
         Bound.Value.TopicSetError(mcluster, topic, (int)error);
 
-    public static void PushRequestErrors(IntPtr mcluster, MockApiKey apiKey, IReadOnlyList<ErrorCode> errors)
+    /// <param name="apiKey">The Kafka protocol API key (e.g. 0 for Produce) whose next requests fail.</param>
+    public static void PushRequestErrors(IntPtr mcluster, short apiKey, IReadOnlyList<ErrorCode> errors)
     {
         var codes = errors.Select(e => (int)e).ToArray();
-        Bound.Value.PushRequestErrorsArray(mcluster, (short)apiKey, (UIntPtr)codes.Length, codes);
+        Bound.Value.PushRequestErrorsArray(mcluster, apiKey, (UIntPtr)codes.Length, codes);
     }
 
-    public static void ClearRequestErrors(IntPtr mcluster, MockApiKey apiKey) =>
-        Bound.Value.ClearRequestErrors(mcluster, (short)apiKey);
+    public static void ClearRequestErrors(IntPtr mcluster, short apiKey) =>
+        Bound.Value.ClearRequestErrors(mcluster, apiKey);
 
     public static void SetBrokerDown(IntPtr mcluster, int brokerId) => Check(Bound.Value.BrokerSetDown(mcluster, brokerId), "rd_kafka_mock_broker_set_down");
 
@@ -103,7 +105,7 @@ internal static class MockClusterNative
     {
         var handle = client.Handle;
         var property = handle.GetType().GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
-            ?? throw new InvalidOperationException("Confluent.Kafka.Handle has no LibrdkafkaHandle property; the fixture needs updating for this Confluent.Kafka version.");
+            ?? throw new InvalidOperationException("Confluent.Kafka.Handle has no LibrdkafkaHandle property; the mock-cluster binding needs updating for this Confluent.Kafka version.");
         var safeHandle = property.GetValue(handle) as SafeHandle
             ?? throw new InvalidOperationException("Confluent.Kafka.Handle.LibrdkafkaHandle is not a SafeHandle.");
         return safeHandle.DangerousGetHandle();

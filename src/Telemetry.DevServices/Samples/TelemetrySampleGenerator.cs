@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Telemetry.Domain.Ingestion;
 
-namespace Telemetry.Domain.Processing;
+namespace Telemetry.DevServices.Samples;
 
 /// <summary>
 /// Deterministic, realistic envelopes from all five families (about 200 bytes each), for the demo, the tests

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Telemetry.Ledger.Local;
+namespace Telemetry.DevServices.Network;
 
 /// <summary>Loopback ports for the local stand-ins (Azurite, mosquitto, the demo's simulated pool): a free one, and whether one accepts connections.</summary>
 public static class LoopbackPort

@@ -1,4 +1,4 @@
-namespace Telemetry.Pollers.Local;
+namespace Telemetry.DevServices.Mosquitto;
 
 /// <summary>
 /// How a local <see cref="MosquittoBroker"/> is secured: one user (anonymous clients refused) and/or a TLS listener with
