@@ -1,5 +1,5 @@
 using MQTTnet;
-using Telemetry.Pollers.Local;
+using Telemetry.DevServices.Mosquitto;
 
 namespace Telemetry.Host.Tests.AzureMonitorProof;
 
