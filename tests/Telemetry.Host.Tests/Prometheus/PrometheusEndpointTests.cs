@@ -7,6 +7,7 @@ using Confluent.Kafka;
 using Telemetry.Ledger.Local;
 using Telemetry.Testing.Kafka;
 using Xunit;
+using Xunit.Abstractions;
 using Sample = Telemetry.Host.Tests.Prometheus.PrometheusServer.Sample;
 using Series = Telemetry.Host.Tests.Prometheus.PrometheusServer.Series;
 
@@ -20,7 +21,7 @@ namespace Telemetry.Host.Tests.Prometheus;
 /// raw samples it extrapolates from, and the lag of a consumer group the test stalls on the demo's topic.
 /// </summary>
 [Collection(HostCollection.Name)]
-public sealed class PrometheusEndpointTests
+public sealed class PrometheusEndpointTests(ITestOutputHelper log)
 {
     // 66 s of events at 50 a second: production outlasts a minute, so the minute of the first events ends while the
     // demo still runs, whatever second it starts at, and its ingested aggregates are published to a live endpoint.
@@ -130,6 +131,8 @@ public sealed class PrometheusEndpointTests
             var raw = await prometheus.QueryAsync("kafka_eventbus_consumer_lag", at, ct);
             var consumedRaw = await prometheus.QueryRangeVectorAsync("kafka_eventbus_messages_consumed_total[1m]", at, ct);
             var problem = result.Count == 0 ? "no result" : Check(expression, result, raw, consumedRaw, processed, stalled);
+            // Every answer goes to the test log, so a run shows each query working, not only that none failed.
+            log.WriteLine($"{title}: {expression.ReplaceLineEndings(" ")} -> [{Describe(result)}]");
             if (problem is not null)
             {
                 failures.Add($"{title}: {expression.ReplaceLineEndings(" ")} -> {problem} [{Describe(result)}]");
@@ -139,6 +142,7 @@ public sealed class PrometheusEndpointTests
         foreach (var (panel, type, expression) in SeedQueries.DashboardTargets())
         {
             var result = await prometheus.QueryAsync(expression, IsLag(expression) ? lagAt : last, ct);
+            log.WriteLine($"panel '{panel}' ({type}): {expression} -> [{Describe(result)}]");
             if (result.Count == 0 || result.Any(s => !double.IsFinite(s.Value) && type != "table"))
             {
                 failures.Add($"dashboard panel '{panel}' ({type}): {expression} -> [{Describe(result)}]");
