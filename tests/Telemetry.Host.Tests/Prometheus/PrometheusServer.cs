@@ -133,9 +133,27 @@ internal sealed class PrometheusServer : IAsyncDisposable
             $"api/v1/query_range?query={Uri.EscapeDataString(expression)}&start={Seconds(start)}&end={Seconds(end)}&step=1",
             expression,
             ct);
-        return [.. data.GetProperty("result").EnumerateArray().Select(r => new Series(
+        return Matrix(data);
+    }
+
+    private static List<Series> Matrix(JsonElement data) =>
+        [.. data.GetProperty("result").EnumerateArray().Select(r => new Series(
             Labels(r),
-            [.. r.GetProperty("values").EnumerateArray().Select(v => (DateTimeOffset.FromUnixTimeMilliseconds((long)(v[0].GetDouble() * 1000)), Value(v)))]))];
+            [.. r.GetProperty("values").EnumerateArray().Select(v => (DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(v[0].GetDouble() * 1000)), Value(v)))]))];
+
+    /// <summary>
+    /// The raw samples a range selector such as <c>metric[1m]</c> picks at <paramref name="time"/> (an instant query of a
+    /// range vector): what a function over that range, <c>increase()</c> say, computes from.
+    /// </summary>
+    public async Task<IReadOnlyList<Series>> QueryRangeVectorAsync(string selector, DateTimeOffset time, CancellationToken ct)
+    {
+        var data = await GetDataAsync($"api/v1/query?query={Uri.EscapeDataString(selector)}&time={Seconds(time)}", selector, ct);
+        if (data.GetProperty("resultType").GetString() != "matrix")
+        {
+            throw new InvalidOperationException($"{selector}: not a range vector ({data.GetProperty("resultType").GetString()})");
+        }
+
+        return Matrix(data);
     }
 
     public async ValueTask DisposeAsync()
