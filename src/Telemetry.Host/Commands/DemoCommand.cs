@@ -103,7 +103,9 @@ internal static class DemoCommand
         {
             builder.Services.AddPollerScheduler();
             CountingTelemetryPublisher.Decorate(builder.Services);
-            await output.WriteLineAsync($"Lag poller: group {group} on '{settings.Topic}' and '{pollerTopic}', every second.");
+            // Pollers:LagConsumerGroups from the environment replaces the demo's own group, so say which is watched.
+            var watched = builder.Configuration["Pollers:LagConsumerGroups"] is { Length: > 0 } configured ? configured : group;
+            await output.WriteLineAsync($"Lag poller: group {watched} on '{settings.Topic}' and '{pollerTopic}', every second.");
         }
 
         using var host = builder.Build();
