@@ -10,7 +10,7 @@ namespace Telemetry.Pollers;
 /// A poller supplies its targets and how to poll one of them; nothing else differs between the three.
 /// </summary>
 /// <typeparam name="TTarget">One thing polled: a consumer group, a broker, a health endpoint.</typeparam>
-public abstract class TargetPoller<TTarget> : IPoller
+internal abstract class TargetPoller<TTarget> : IPoller
 {
     private readonly string _scheduleSetting;
     private readonly int _intervalSeconds;

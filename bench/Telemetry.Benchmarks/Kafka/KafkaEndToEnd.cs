@@ -255,17 +255,17 @@ internal static class KafkaEndToEnd
     /// <summary>The in-memory sink: counts the ranges and aggregates it is handed, so the aggregation work cannot be skipped.</summary>
     private sealed class CountingSink : IAggregateSink
     {
-        private long ranges;
-        private long aggregates;
+        private long _ranges;
+        private long _aggregates;
 
-        public long Ranges => Interlocked.Read(ref this.ranges);
+        public long Ranges => Interlocked.Read(ref _ranges);
 
-        public long Aggregates => Interlocked.Read(ref this.aggregates);
+        public long Aggregates => Interlocked.Read(ref _aggregates);
 
         public Task WriteAsync(IPartitionBatchAggregates batch, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref this.ranges);
-            Interlocked.Add(ref this.aggregates, batch.Aggregates.Count);
+            Interlocked.Increment(ref _ranges);
+            Interlocked.Add(ref _aggregates, batch.Aggregates.Count);
             return Task.CompletedTask;
         }
     }

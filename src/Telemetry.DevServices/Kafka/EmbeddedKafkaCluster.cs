@@ -11,17 +11,17 @@ namespace Telemetry.DevServices.Kafka;
 /// </summary>
 public sealed class EmbeddedKafkaCluster : IDisposable
 {
-    private readonly IProducer<byte[], byte[]> owner;
-    private readonly IntPtr mcluster;
+    private readonly IProducer<byte[], byte[]> _owner;
+    private readonly IntPtr _mcluster;
 
     public EmbeddedKafkaCluster(int brokers = 1)
     {
         var config = new ProducerConfig { ClientId = "embedded-kafka" };
         config.Set("test.mock.num.brokers", brokers.ToString(CultureInfo.InvariantCulture));
-        this.owner = new ProducerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).Build();
-        this.mcluster = MockClusterNative.ClusterOf(this.owner);
-        MockClusterNative.SetGroupInitialRebalanceDelay(this.mcluster, 0);
-        using var admin = new DependentAdminClientBuilder(this.owner.Handle).Build();
+        _owner = new ProducerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).Build();
+        _mcluster = MockClusterNative.ClusterOf(_owner);
+        MockClusterNative.SetGroupInitialRebalanceDelay(_mcluster, 0);
+        using var admin = new DependentAdminClientBuilder(_owner.Handle).Build();
         var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
         this.BootstrapServers = string.Join(',', metadata.Brokers.OrderBy(b => b.BrokerId).Select(b => $"{b.Host}:{b.Port}"));
     }
@@ -29,7 +29,7 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     public string BootstrapServers { get; }
 
     /// <summary>Creates a topic with exactly <paramref name="partitions"/> partitions.</summary>
-    public void CreateTopic(string topic, int partitions) => MockClusterNative.CreateTopic(this.mcluster, topic, partitions);
+    public void CreateTopic(string topic, int partitions) => MockClusterNative.CreateTopic(_mcluster, topic, partitions);
 
-    public void Dispose() => this.owner.Dispose();
+    public void Dispose() => _owner.Dispose();
 }

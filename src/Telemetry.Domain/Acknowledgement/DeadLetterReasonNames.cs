@@ -1,7 +1,7 @@
 namespace Telemetry.Domain.Acknowledgement;
 
 /// <summary>The bounded strings used for <see cref="DeadLetterReason"/> in metric attributes and DLQ headers.</summary>
-public static class DeadLetterReasonNames
+internal static class DeadLetterReasonNames
 {
     public const string MaxRetriesExceeded = "max_retries_exceeded";
     public const string Malformed = "malformed";

@@ -12,7 +12,7 @@ namespace Telemetry.Export.Aggregates;
 /// or seed 001's <c>kafka.eventbus.messages.consumed</c>) records 1 per event, so only its count is exported, under
 /// its own name. Ingested names under our own reserved prefixes are exported as <see cref="IngestedMetricNames"/> says.
 /// </summary>
-public static class AggregateMetricNames
+internal static class AggregateMetricNames
 {
     public const string EventCountUnit = "{event}";
 

@@ -1,7 +1,7 @@
 namespace Telemetry.Export.Aggregates;
 
 /// <summary>What one exported aggregate metric carries of a series' minute distribution.</summary>
-public enum AggregateStatistic
+internal enum AggregateStatistic
 {
     Count,
     Sum,

@@ -13,7 +13,7 @@ namespace Telemetry.Export.Aggregates;
 /// Azure Monitor numbers are at least once across process restarts (a batch published just before a crash is
 /// published again after redelivery); the ledger is the exact record.
 /// </remarks>
-public sealed class AzureMonitorAggregateSink : IAggregateSink
+internal sealed class AzureMonitorAggregateSink : IAggregateSink
 {
     private readonly AggregateMeter _meter;
     private readonly PendingAggregates _pending;

@@ -12,7 +12,7 @@ namespace Telemetry.Export.Aggregates;
 /// (Kafee, Snakepit, EMQTT, Event Pipeline) is exported as the catalog names it: none equals one of ours, which a test
 /// checks for the whole catalog.
 /// </summary>
-public static class IngestedMetricNames
+internal static class IngestedMetricNames
 {
     /// <summary>What an ingested metric under a reserved prefix is exported under, before its own name.</summary>
     public const string Prefix = "ingested.";

@@ -3,7 +3,7 @@ using Telemetry.Domain.Diagnostics;
 namespace Telemetry.Export.Pipeline;
 
 /// <summary>The meters the export adds to OpenTelemetry, and the export's own health metrics.</summary>
-public static class TelemetryExportMeters
+internal static class TelemetryExportMeters
 {
     /// <summary>Our own instruments (seed 001 and Kafee lifecycle), held by the domain's diagnostics singleton.</summary>
     public const string OwnMeterName = OwnMetricCatalog.MeterName;

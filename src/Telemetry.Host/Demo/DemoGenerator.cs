@@ -14,24 +14,24 @@ namespace Telemetry.Host.Demo;
 /// </summary>
 internal sealed class DemoGenerator
 {
-    private readonly string topic;
-    private readonly int ratePerSecond;
-    private readonly IReadOnlyList<ConsumedRecord>[] streams;
-    private long produced;
-    private long failed;
+    private readonly string _topic;
+    private readonly int _ratePerSecond;
+    private readonly IReadOnlyList<ConsumedRecord>[] _streams;
+    private long _produced;
+    private long _failed;
 
     public DemoGenerator(string topic, int partitions, int events, int ratePerSecond, double malformedRatio)
     {
-        this.topic = topic;
-        this.ratePerSecond = ratePerSecond;
+        _topic = topic;
+        _ratePerSecond = ratePerSecond;
         this.Planned = events;
 
         // Record i goes to partition i % partitions, so partition p gets the first ceil((events - p) / partitions) of its stream.
-        this.streams = Enumerable.Range(0, partitions)
+        _streams = Enumerable.Range(0, partitions)
             .Select(p => new TelemetrySampleGenerator(seed: 1000 + p, DateTimeOffset.UtcNow, eventsPerSecond: Math.Max(1, ratePerSecond / partitions))
                 .Records(topic, p, 0, Math.Max(0, (events - p + partitions - 1) / partitions), malformedRatio))
             .ToArray();
-        (this.Expected, this.ExpectedMalformed) = Expect(topic, this.streams);
+        (this.Expected, this.ExpectedMalformed) = Expect(topic, _streams);
     }
 
     public int Planned { get; }
@@ -42,9 +42,9 @@ internal sealed class DemoGenerator
     /// <summary>Planned records the pipeline should dead-letter as malformed.</summary>
     public long ExpectedMalformed { get; }
 
-    public long Produced => Interlocked.Read(ref this.produced);
+    public long Produced => Interlocked.Read(ref _produced);
 
-    public long Failed => Interlocked.Read(ref this.failed);
+    public long Failed => Interlocked.Read(ref _failed);
 
     public async Task RunAsync(string bootstrapServers, CancellationToken ct)
     {
@@ -56,26 +56,26 @@ internal sealed class DemoGenerator
             LingerMs = 5,
         };
         using var producer = new ProducerBuilder<byte[]?, byte[]>(config).SetLogHandler((_, _) => { }).Build();
-        var partitions = this.streams.Length;
+        var partitions = _streams.Length;
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < this.Planned && !ct.IsCancellationRequested; i++)
         {
             var partition = i % partitions;
-            var record = this.streams[partition][i / partitions];
+            var record = _streams[partition][i / partitions];
             var message = new Message<byte[]?, byte[]> { Value = record.Value.ToArray() };
             while (true)
             {
                 try
                 {
-                    producer.Produce(new TopicPartition(this.topic, partition), message, report =>
+                    producer.Produce(new TopicPartition(_topic, partition), message, report =>
                     {
                         if (report.Error.IsError)
                         {
-                            Interlocked.Increment(ref this.failed);
+                            Interlocked.Increment(ref _failed);
                         }
                         else
                         {
-                            Interlocked.Increment(ref this.produced);
+                            Interlocked.Increment(ref _produced);
                         }
                     });
                     break;
@@ -87,7 +87,7 @@ internal sealed class DemoGenerator
             }
 
             // Pace to the requested rate.
-            var due = TimeSpan.FromSeconds((i + 1) / (double)this.ratePerSecond);
+            var due = TimeSpan.FromSeconds((i + 1) / (double)_ratePerSecond);
             if (due > clock.Elapsed + TimeSpan.FromMilliseconds(20))
             {
                 await Task.Delay(due - clock.Elapsed, ct);

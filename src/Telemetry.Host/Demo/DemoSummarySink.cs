@@ -9,22 +9,22 @@ namespace Telemetry.Host.Demo;
 /// </summary>
 internal sealed class DemoSummarySink : IAggregateSink
 {
-    private readonly Lock gate = new();
-    private readonly SortedDictionary<(DateTimeOffset Window, string Metric), (string Unit, Distribution Distribution)> perMinute = [];
-    private readonly SortedDictionary<string, int> notable = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Topic, TelemetryFamily Family), long> families = [];
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<(DateTimeOffset Window, string Metric), (string Unit, Distribution Distribution)> _perMinute = [];
+    private readonly SortedDictionary<string, int> _notable = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Topic, TelemetryFamily Family), long> _families = [];
 
     public Task WriteAsync(IPartitionBatchAggregates batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        lock (this.gate)
+        lock (_gate)
         {
             foreach (var a in batch.Aggregates)
             {
                 var key = (a.WindowStart, a.Series.Name);
-                if (!this.perMinute.TryGetValue(key, out var cell))
+                if (!_perMinute.TryGetValue(key, out var cell))
                 {
-                    this.perMinute[key] = cell = (a.Series.Unit, new Distribution());
+                    _perMinute[key] = cell = (a.Series.Unit, new Distribution());
                 }
 
                 cell.Distribution.Merge(a.Distribution);
@@ -32,12 +32,12 @@ internal sealed class DemoSummarySink : IAggregateSink
 
             foreach (var (family, count) in FamilyCounts.Of(batch.Aggregates))
             {
-                this.families[(batch.Topic, family)] = this.families.GetValueOrDefault((batch.Topic, family)) + count;
+                _families[(batch.Topic, family)] = _families.GetValueOrDefault((batch.Topic, family)) + count;
             }
 
             foreach (var n in batch.NotableEvents)
             {
-                this.notable[n.Kind.ToString()] = this.notable.GetValueOrDefault(n.Kind.ToString()) + 1;
+                _notable[n.Kind.ToString()] = _notable.GetValueOrDefault(n.Kind.ToString()) + 1;
             }
         }
 
@@ -46,26 +46,26 @@ internal sealed class DemoSummarySink : IAggregateSink
 
     public IReadOnlyList<(DateTimeOffset Window, string Metric, string Unit, Distribution Distribution)> Rows()
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            return [.. this.perMinute.Select(kv => (kv.Key.Window, kv.Key.Metric, kv.Value.Unit, kv.Value.Distribution.Clone()))];
+            return [.. _perMinute.Select(kv => (kv.Key.Window, kv.Key.Metric, kv.Value.Unit, kv.Value.Distribution.Clone()))];
         }
     }
 
     public IReadOnlyDictionary<string, int> Notable()
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            return new Dictionary<string, int>(this.notable, StringComparer.Ordinal);
+            return new Dictionary<string, int>(_notable, StringComparer.Ordinal);
         }
     }
 
     /// <summary>Events aggregated from <paramref name="topic"/>, per family.</summary>
     public IReadOnlyDictionary<TelemetryFamily, long> Families(string topic)
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            return this.families.Where(kv => kv.Key.Topic == topic).ToDictionary(kv => kv.Key.Family, kv => kv.Value);
+            return _families.Where(kv => kv.Key.Topic == topic).ToDictionary(kv => kv.Key.Family, kv => kv.Value);
         }
     }
 }

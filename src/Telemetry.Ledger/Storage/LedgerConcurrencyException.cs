@@ -4,7 +4,7 @@ namespace Telemetry.Ledger.Storage;
 /// Another writer changed a row between our read and our write (HTTP 412 on If-Match, or 409 on Add): the write
 /// was rejected whole, nothing of it was applied. A zombie consumer holding stale state ends here.
 /// </summary>
-public sealed class LedgerConcurrencyException : Exception
+internal sealed class LedgerConcurrencyException : Exception
 {
     public LedgerConcurrencyException()
     {

@@ -4,7 +4,7 @@ namespace Telemetry.Ledger.Storage;
 /// A write that Azure Table Storage would refuse (key, entity or transaction limits). Thrown before anything is
 /// sent, so the same mistake fails on Azurite in tests and on the real service alike.
 /// </summary>
-public sealed class LedgerRuleViolationException : Exception
+internal sealed class LedgerRuleViolationException : Exception
 {
     public LedgerRuleViolationException()
     {

@@ -18,7 +18,7 @@ namespace Telemetry.Pollers.Lag;
 /// reached when observations carry real commit times (the evaluator takes them as given).
 /// </para>
 /// </summary>
-public static class BurrowEvaluator
+internal static class BurrowEvaluator
 {
     public static LagStatus EvaluatePartition(IReadOnlyList<OffsetObservation> window, IReadOnlyList<long> brokerOffsets, DateTimeOffset now, long allowedLag)
     {

@@ -14,7 +14,7 @@ namespace Telemetry.Pollers.Lag;
 /// (<c>lag_sum</c>), lag in seconds from the partition's (latest offset, time) table, and Burrow's status per partition
 /// and group. Writes the gauges, the lag rows, and a notable event for every status change.
 /// </summary>
-public sealed class ConsumerLagPoller : TargetPoller<string>
+internal sealed class ConsumerLagPoller : TargetPoller<string>
 {
     public const string PollerName = "lag";
     public const string StatusChangeEvent = "kafka.consumer.lag.status_changed";

@@ -4,7 +4,7 @@ namespace Telemetry.Pollers.Lag;
 /// One entry of a partition's sliding window: the committed offset, when it was committed (see
 /// <see cref="BurrowEvaluator"/> for what a poller can know of that), the high watermark at that poll, and the lag.
 /// </summary>
-public sealed record OffsetObservation(long Offset, DateTimeOffset CommittedAt, long HighWatermark)
+internal sealed record OffsetObservation(long Offset, DateTimeOffset CommittedAt, long HighWatermark)
 {
     public long Lag => Math.Max(0, HighWatermark - Offset);
 }

@@ -12,7 +12,7 @@ namespace Telemetry.Pollers.Lag;
 /// kept as its two ends, so an idle topic does not flush the table.
 /// </para>
 /// </summary>
-public sealed class OffsetTimeTable
+internal sealed class OffsetTimeTable
 {
     private readonly List<OffsetTimePoint> _points;
 
@@ -99,4 +99,4 @@ public sealed class OffsetTimeTable
     }
 }
 
-public readonly record struct OffsetTimePoint(long Offset, DateTimeOffset Time);
+internal readonly record struct OffsetTimePoint(long Offset, DateTimeOffset Time);

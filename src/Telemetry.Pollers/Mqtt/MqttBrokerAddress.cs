@@ -1,7 +1,7 @@
 namespace Telemetry.Pollers.Mqtt;
 
 /// <summary>One configured broker, <c>host:port</c>; <see cref="Name"/> is the metric attribute value.</summary>
-public readonly record struct MqttBrokerAddress(string Host, int Port)
+internal readonly record struct MqttBrokerAddress(string Host, int Port)
 {
     public string Name => $"{Host}:{Port}";
 

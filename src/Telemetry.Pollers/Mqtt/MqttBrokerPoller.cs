@@ -11,7 +11,7 @@ namespace Telemetry.Pollers.Mqtt;
 /// that is down or slow costs only its own slot. Writes gauges (health, clients, subscriptions, uptime, rates), counts
 /// reconnection attempts, and records a health-check failure as a notable event when a broker goes down.
 /// </summary>
-public sealed class MqttBrokerPoller : TargetPoller<MqttBrokerAddress>
+internal sealed class MqttBrokerPoller : TargetPoller<MqttBrokerAddress>
 {
     public const string PollerName = "mqtt";
 

@@ -8,7 +8,7 @@ namespace Telemetry.Pollers;
 /// delays another, and runs of one poller never overlap. A run that throws is logged and the loop goes on.
 /// (The Functions app does not use this: its timer triggers call <see cref="IPoller.PollAsync"/> directly.)
 /// </summary>
-public sealed class PollerScheduler(IEnumerable<IPoller> pollers, TimeProvider time, ILogger<PollerScheduler> logger) : BackgroundService
+internal sealed class PollerScheduler(IEnumerable<IPoller> pollers, TimeProvider time, ILogger<PollerScheduler> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(pollers.Select(p => RunAsync(p, stoppingToken)));

@@ -15,7 +15,7 @@ namespace Telemetry.Pollers.WorkerPools;
 /// telemetry topic, then records the new state. Publishing comes before the state write: a run that dies in between
 /// publishes again next time (at least once) rather than losing events.
 /// </summary>
-public sealed class WorkerPoolPoller : TargetPoller<Uri>
+internal sealed class WorkerPoolPoller : TargetPoller<Uri>
 {
     public const string PollerName = "worker-pool";
     public const string HttpClientName = "Telemetry.Pollers.WorkerPool";

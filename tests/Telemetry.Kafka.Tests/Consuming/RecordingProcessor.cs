@@ -10,7 +10,7 @@ namespace Telemetry.Kafka.Tests.Consuming;
 /// </summary>
 internal sealed class RecordingProcessor(string name = "p") : IStandaloneBatchProcessor
 {
-    private readonly ConcurrentDictionary<int, TaskCompletionSource> holds = new();
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _holds = new();
 
     public string Name { get; } = name;
 
@@ -32,11 +32,11 @@ internal sealed class RecordingProcessor(string name = "p") : IStandaloneBatchPr
 
     public void PartitionStopped(string topic, int partition) => this.Stopped.Enqueue(partition);
 
-    public void Hold(int partition) => this.holds[partition] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    public void Hold(int partition) => _holds[partition] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Release(int partition)
     {
-        if (this.holds.TryRemove(partition, out var hold))
+        if (_holds.TryRemove(partition, out var hold))
         {
             hold.TrySetResult();
         }
@@ -45,7 +45,7 @@ internal sealed class RecordingProcessor(string name = "p") : IStandaloneBatchPr
     public async Task ProcessAsync(PartitionBatch batch, StandaloneBatchContext context)
     {
         this.Batches.Enqueue((this.Name, batch.Partition, batch.FirstOffset, batch.LastOffset, batch.Records.Count, batch.Bytes));
-        if (this.holds.TryGetValue(batch.Partition, out var hold))
+        if (_holds.TryGetValue(batch.Partition, out var hold))
         {
             await hold.Task.WaitAsync(context.Abandon);
         }

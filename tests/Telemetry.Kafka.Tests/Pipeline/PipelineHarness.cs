@@ -21,13 +21,13 @@ namespace Telemetry.Kafka.Tests.Pipeline;
 /// <summary>Injects transient failures into chosen offsets (a decorator of the real decoding handler, not a Kafka mock).</summary>
 internal sealed class FailingHandler : IRecordHandler
 {
-    private readonly ConcurrentDictionary<long, int> failuresLeft = new();
+    private readonly ConcurrentDictionary<long, int> _failuresLeft = new();
 
     public ConcurrentQueue<long> Handled { get; } = new();
 
     public FailingHandler Fail(long offset, int times)
     {
-        this.failuresLeft[offset] = times;
+        _failuresLeft[offset] = times;
         return this;
     }
 
@@ -39,9 +39,9 @@ internal sealed class FailingHandler : IRecordHandler
             return MessageOutcome.FromDecoding(decoded);
         }
 
-        if (this.failuresLeft.TryGetValue(record.Offset, out var left) && left > 0)
+        if (_failuresLeft.TryGetValue(record.Offset, out var left) && left > 0)
         {
-            this.failuresLeft[record.Offset] = left - 1;
+            _failuresLeft[record.Offset] = left - 1;
             return MessageOutcome.Failed("InjectedFailure", "injected for the test");
         }
 
@@ -52,20 +52,20 @@ internal sealed class FailingHandler : IRecordHandler
 /// <summary>Remembers every range a sink was given, and can refuse writes (a storage outage).</summary>
 internal sealed class RecordingSink : IAggregateSink
 {
-    private int refused;
+    private int _refused;
 
     public ConcurrentQueue<(int Partition, long After, long Through, double Events)> Ranges { get; } = new();
 
     public volatile bool Down;
 
     /// <summary>Writes refused while <see cref="Down"/>: proof the pipeline reached the sink and came back for more.</summary>
-    public int Refused => Volatile.Read(ref this.refused);
+    public int Refused => Volatile.Read(ref _refused);
 
     public Task WriteAsync(IPartitionBatchAggregates batch, CancellationToken cancellationToken)
     {
         if (this.Down)
         {
-            Interlocked.Increment(ref this.refused);
+            Interlocked.Increment(ref _refused);
             throw new IOException("sink down");
         }
 

@@ -20,16 +20,16 @@ internal sealed class DeadLetteredTopic : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 30, 10, 0, 0, TimeSpan.Zero);
 
-    private readonly MockKafkaCluster cluster;
-    private readonly IReadOnlySet<int> malformed;
-    private readonly List<DeadLetterProducer> deadLetters = [];
-    private RunningConsumer consumer;
-    private readonly List<Message<byte[], byte[]>> sent = [];
+    private readonly MockKafkaCluster _cluster;
+    private readonly IReadOnlySet<int> _malformed;
+    private readonly List<DeadLetterProducer> _deadLetters = [];
+    private RunningConsumer _consumer;
+    private readonly List<Message<byte[], byte[]>> _sent = [];
 
     private DeadLetteredTopic(MockKafkaCluster cluster, string prefix, IReadOnlySet<int> malformed, IEnumerable<int> failing)
     {
-        this.cluster = cluster;
-        this.malformed = malformed;
+        _cluster = cluster;
+        _malformed = malformed;
         this.Topic = cluster.CreateTopic(prefix, partitions: 1);
         this.Options = RunningConsumer.OptionsFor(cluster, this.Topic, MockKafkaCluster.UniqueName("g"));
         this.Options.AckStrategy = "best_effort";
@@ -41,7 +41,7 @@ internal sealed class DeadLetteredTopic : IAsyncDisposable
             this.Handler.Fail(offset, int.MaxValue);
         }
 
-        this.consumer = this.StartConsumer();
+        _consumer = this.StartConsumer();
     }
 
     public string Topic { get; }
@@ -57,7 +57,7 @@ internal sealed class DeadLetteredTopic : IAsyncDisposable
     public ManualTimeProvider Clock { get; } = new(Start);
 
     /// <summary>Every message produced so far; index = offset in the topic.</summary>
-    public IReadOnlyList<Message<byte[], byte[]>> Sent => this.sent;
+    public IReadOnlyList<Message<byte[], byte[]>> Sent => _sent;
 
     /// <summary>Events the sink was given, over every settled range.</summary>
     public double Counted => this.Sink.Ranges.Sum(r => r.Events);
@@ -72,8 +72,8 @@ internal sealed class DeadLetteredTopic : IAsyncDisposable
     /// <summary>Produces the next <paramref name="count"/> messages and waits until the pipeline settled (and dead-lettered) all of them.</summary>
     public async Task ProduceAndSettleAsync(int count)
     {
-        var first = this.sent.Count;
-        this.sent.AddRange(await PipelineHarness.ProduceAsync(this.cluster, this.Topic, count, i => this.malformed.Contains(i) ? "not json"u8.ToArray() : null, first));
+        var first = _sent.Count;
+        _sent.AddRange(await PipelineHarness.ProduceAsync(_cluster, this.Topic, count, i => _malformed.Contains(i) ? "not json"u8.ToArray() : null, first));
         await this.SettledThroughAsync(first + count - 1);
     }
 
@@ -85,19 +85,19 @@ internal sealed class DeadLetteredTopic : IAsyncDisposable
     public Task<ReplayReport> ReplayAsync(ReplayRequest request) => this.Replayer().ReplayAsync(request, CancellationToken.None);
 
     /// <summary>Stops the consumer (as SIGTERM does), so replayed records stay unconsumed.</summary>
-    public Task StopConsumingAsync() => this.consumer.StopAsync();
+    public Task StopConsumingAsync() => _consumer.StopAsync();
 
     /// <summary>Starts consuming again in the same group (a restarted host: a fresh pipeline, from the committed offsets).</summary>
     public async Task ResumeConsumingAsync()
     {
-        await this.consumer.DisposeAsync();
-        this.consumer = this.StartConsumer();
+        await _consumer.DisposeAsync();
+        _consumer = this.StartConsumer();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await this.consumer.DisposeAsync();
-        foreach (var producer in this.deadLetters)
+        await _consumer.DisposeAsync();
+        foreach (var producer in _deadLetters)
         {
             producer.Dispose();
         }
@@ -106,7 +106,7 @@ internal sealed class DeadLetteredTopic : IAsyncDisposable
     private RunningConsumer StartConsumer()
     {
         var pipeline = PipelineHarness.Create(this.Options, this.Handler, this.Sink, out var producer, this.Clock);
-        this.deadLetters.Add(producer);
+        _deadLetters.Add(producer);
         return RunningConsumer.Start(this.Options, pipeline);
     }
 }

@@ -22,9 +22,9 @@ public sealed class MockKafkaCluster : IAsyncLifetime, IDisposable
     /// <summary>Session timeout for test consumers: the mock's classic rebalance waits about this minus one second.</summary>
     public const int FastSessionTimeoutMs = 2500;
 
-    private readonly IProducer<byte[], byte[]> owner;
-    private readonly IntPtr mcluster;
-    private int disposed;
+    private readonly IProducer<byte[], byte[]> _owner;
+    private readonly IntPtr _mcluster;
+    private int _disposed;
 
     public MockKafkaCluster()
         : this(brokerCount: 3)
@@ -41,14 +41,14 @@ public sealed class MockKafkaCluster : IAsyncLifetime, IDisposable
             BootstrapServers = string.Empty,
         };
         config.Set("test.mock.num.brokers", brokerCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        this.owner = new ProducerBuilder<byte[], byte[]>(config)
+        _owner = new ProducerBuilder<byte[], byte[]>(config)
             .SetLogHandler((_, _) => { })
             .Build();
 
-        this.mcluster = MockClusterNative.ClusterOf(this.owner);
-        MockClusterNative.SetGroupInitialRebalanceDelay(this.mcluster, 0);
+        _mcluster = MockClusterNative.ClusterOf(_owner);
+        MockClusterNative.SetGroupInitialRebalanceDelay(_mcluster, 0);
 
-        using var admin = new DependentAdminClientBuilder(this.owner.Handle).Build();
+        using var admin = new DependentAdminClientBuilder(_owner.Handle).Build();
         var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
         if (metadata.Brokers.Count != brokerCount)
         {
@@ -91,7 +91,7 @@ public sealed class MockKafkaCluster : IAsyncLifetime, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         this.ThrowIfDisposed();
-        MockClusterNative.CreateTopic(this.mcluster, name, partitions);
+        MockClusterNative.CreateTopic(_mcluster, name, partitions);
     }
 
     /// <summary>
@@ -102,33 +102,33 @@ public sealed class MockKafkaCluster : IAsyncLifetime, IDisposable
     {
         ArgumentNullException.ThrowIfNull(errors);
         this.ThrowIfDisposed();
-        MockClusterNative.PushRequestErrors(this.mcluster, (short)apiKey, errors);
+        MockClusterNative.PushRequestErrors(_mcluster, (short)apiKey, errors);
     }
 
     public void ClearRequestErrors(MockApiKey apiKey)
     {
         this.ThrowIfDisposed();
-        MockClusterNative.ClearRequestErrors(this.mcluster, (short)apiKey);
+        MockClusterNative.ClearRequestErrors(_mcluster, (short)apiKey);
     }
 
     /// <summary>Makes every request on the topic fail with <paramref name="error"/> (<see cref="ErrorCode.NoError"/> clears it).</summary>
     public void SetTopicError(string topic, ErrorCode error)
     {
         this.ThrowIfDisposed();
-        MockClusterNative.SetTopicError(this.mcluster, topic, error);
+        MockClusterNative.SetTopicError(_mcluster, topic, error);
     }
 
     /// <summary>Disconnects the broker's clients and refuses new connections until <see cref="SetBrokerUp"/>.</summary>
     public void SetBrokerDown(int brokerId)
     {
         this.ThrowIfDisposed();
-        MockClusterNative.SetBrokerDown(this.mcluster, brokerId);
+        MockClusterNative.SetBrokerDown(_mcluster, brokerId);
     }
 
     public void SetBrokerUp(int brokerId)
     {
         this.ThrowIfDisposed();
-        MockClusterNative.SetBrokerUp(this.mcluster, brokerId);
+        MockClusterNative.SetBrokerUp(_mcluster, brokerId);
     }
 
     /// <summary>Producer settings for this cluster (acks=all, idempotence off so error injection stays simple).</summary>
@@ -230,7 +230,7 @@ public sealed class MockKafkaCluster : IAsyncLifetime, IDisposable
     public IReadOnlyList<int> PartitionsOf(string topic)
     {
         this.ThrowIfDisposed();
-        using var admin = new DependentAdminClientBuilder(this.owner.Handle).Build();
+        using var admin = new DependentAdminClientBuilder(_owner.Handle).Build();
         var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
         var t = metadata.Topics.Single(x => x.Topic == topic);
         if (t.Error.IsError)
@@ -271,11 +271,11 @@ public sealed class MockKafkaCluster : IAsyncLifetime, IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref this.disposed, 1) == 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            this.owner.Dispose();
+            _owner.Dispose();
         }
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref this.disposed) != 0, this);
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 }

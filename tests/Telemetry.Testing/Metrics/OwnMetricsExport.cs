@@ -18,26 +18,26 @@ public sealed record OwnPoint(string Name, IReadOnlyDictionary<string, object?> 
 /// </summary>
 public sealed class OwnMetricsExport : IDisposable
 {
-    private readonly List<MetricSnapshot> exported = [];
-    private readonly MeterProvider provider;
+    private readonly List<MetricSnapshot> _exported = [];
+    private readonly MeterProvider _provider;
 
     public OwnMetricsExport()
     {
-        this.provider = Sdk.CreateMeterProviderBuilder()
+        _provider = Sdk.CreateMeterProviderBuilder()
             .AddMeter(OwnMetricCatalog.MeterName)
-            .AddInMemoryExporter(this.exported)
+            .AddInMemoryExporter(_exported)
             .Build();
     }
 
     /// <summary>Collects now (observable gauges included) and returns what this collection exported.</summary>
     public IReadOnlyList<OwnPoint> Collect()
     {
-        lock (this.exported)
+        lock (_exported)
         {
-            this.exported.Clear();
-            this.provider.ForceFlush();
+            _exported.Clear();
+            _provider.ForceFlush();
             var points = new List<OwnPoint>();
-            foreach (var metric in this.exported)
+            foreach (var metric in _exported)
             {
                 foreach (var point in metric.MetricPoints)
                 {
@@ -66,5 +66,5 @@ public sealed class OwnMetricsExport : IDisposable
     /// <summary>The points of <paramref name="name"/> in a fresh collection.</summary>
     public IReadOnlyList<OwnPoint> Of(string name) => [.. this.Collect().Where(p => p.Name == name)];
 
-    public void Dispose() => this.provider.Dispose();
+    public void Dispose() => _provider.Dispose();
 }
