@@ -17,18 +17,18 @@ namespace Telemetry.Kafka.Pipeline;
 /// <remarks>One instance per partition batch: it remembers which of the batch's records went to the dead-letter topic.</remarks>
 internal sealed class BatchSettlement
 {
-    private readonly IReadOnlyList<IAggregateSink> sinks;
-    private readonly IDeadLetterPublisher publisher;
-    private readonly OwnTelemetry telemetry;
-    private readonly KafeeBatchTags tags;
-    private readonly HashSet<long> deadLettered = [];
+    private readonly IReadOnlyList<IAggregateSink> _sinks;
+    private readonly IDeadLetterPublisher _publisher;
+    private readonly OwnTelemetry _telemetry;
+    private readonly KafeeBatchTags _tags;
+    private readonly HashSet<long> _deadLettered = [];
 
     public BatchSettlement(IReadOnlyList<IAggregateSink> sinks, IDeadLetterPublisher publisher, OwnTelemetry telemetry, in KafeeBatchTags tags)
     {
-        this.sinks = sinks;
-        this.publisher = publisher;
-        this.telemetry = telemetry;
-        this.tags = tags;
+        _sinks = sinks;
+        _publisher = publisher;
+        _telemetry = telemetry;
+        _tags = tags;
     }
 
     /// <summary>
@@ -37,13 +37,13 @@ internal sealed class BatchSettlement
     /// </summary>
     public async Task<IReadOnlyList<DeadLetterDelivery>> WriteDeadLettersAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
     {
-        var deliveries = await DeadLetterDeliveries.WriteAsync(this.publisher, deadLetters, this.tags.ConsumerGroup, cancellationToken).ConfigureAwait(false);
-        this.telemetry.DeadLettersConfirmed(this.tags, deadLetters, deliveries);
+        var deliveries = await DeadLetterDeliveries.WriteAsync(_publisher, deadLetters, _tags.ConsumerGroup, cancellationToken).ConfigureAwait(false);
+        _telemetry.DeadLettersConfirmed(_tags, deadLetters, deliveries);
         foreach (var delivery in deliveries)
         {
             if (delivery.Delivered)
             {
-                this.deadLettered.Add(delivery.Offset);
+                _deadLettered.Add(delivery.Offset);
             }
         }
 
@@ -56,7 +56,7 @@ internal sealed class BatchSettlement
     /// </summary>
     public IPartitionBatchAggregates Finalise(TelemetryBatch decoded, long afterOffset, long throughOffset)
     {
-        foreach (var offset in this.deadLettered)
+        foreach (var offset in _deadLettered)
         {
             decoded.Exclude(offset);
         }
@@ -67,7 +67,7 @@ internal sealed class BatchSettlement
     /// <summary>Hands <paramref name="aggregates"/> to every sink in turn; the first that throws stops the rest, and the range must not be marked done.</summary>
     public async Task WriteSinksAsync(IPartitionBatchAggregates aggregates, CancellationToken cancellationToken)
     {
-        foreach (var sink in this.sinks)
+        foreach (var sink in _sinks)
         {
             await sink.WriteAsync(aggregates, cancellationToken).ConfigureAwait(false);
         }

@@ -22,17 +22,11 @@ namespace Telemetry.Kafka.Pipeline;
 /// </summary>
 internal sealed class StandaloneBatchProcessor : IStandaloneBatchProcessor
 {
-    private readonly KafkaOptions options;
-    private readonly IngestionOptions ingestion;
-    private readonly IReadOnlyList<IAggregateSink> sinks;
-    private readonly IDeadLetterPublisher deadLetters;
-    private readonly IRecordHandler handler;
-    private readonly OwnTelemetry telemetry;
-    private readonly ConsumerProgress progress;
-    private readonly ILogger<StandaloneBatchProcessor> logger;
-    private readonly AckStrategy strategy;
-    private readonly RetryPolicy policy;
-    private readonly ConcurrentDictionary<(string Topic, int Partition), PartitionDecoder> decoders = new();
+    private readonly BatchHandling _handling;
+    private readonly OwnTelemetry _telemetry;
+    private readonly ConsumerProgress _progress;
+    private readonly ILogger<StandaloneBatchProcessor> _logger;
+    private readonly ConcurrentDictionary<(string Topic, int Partition), PartitionDecoder> _decoders = new();
 
     public StandaloneBatchProcessor(
         IOptions<KafkaOptions> options,
@@ -44,40 +38,31 @@ internal sealed class StandaloneBatchProcessor : IStandaloneBatchProcessor
         ConsumerProgress progress,
         ILogger<StandaloneBatchProcessor> logger)
     {
-        this.options = options.Value;
-        this.ingestion = ingestion.Value;
-        this.sinks = [.. sinks];
-        this.deadLetters = deadLetters;
-        this.handler = handler;
-        this.telemetry = telemetry;
-        this.progress = progress;
-        this.logger = logger;
-        this.strategy = PipelineSettings.Strategy(this.options);
-        this.policy = PipelineSettings.RetryPolicy(this.options);
+        _handling = new BatchHandling(options.Value, ingestion.Value, sinks, deadLetters, handler, telemetry);
+        _telemetry = telemetry;
+        _progress = progress;
+        _logger = logger;
     }
 
     /// <summary>Partitions whose decoding state is held (one decoder each).</summary>
-    internal int DecoderCount => this.decoders.Count;
+    internal int DecoderCount => _decoders.Count;
 
     /// <summary>
     /// Forgets the partition's decoder (interned values, series, cap admissions). Nothing is lost: what it finalised
     /// is in the sinks, the rest is redelivered and decoded afresh, exactly as after a restart, and the ledger's
     /// watermarks absorb whatever is counted again.
     /// </summary>
-    public void PartitionStopped(string topic, int partition) => this.decoders.TryRemove((topic, partition), out _);
+    public void PartitionStopped(string topic, int partition) => _decoders.TryRemove((topic, partition), out _);
 
     public async Task ProcessAsync(PartitionBatch batch, StandaloneBatchContext context)
     {
         // One decoder per partition: the partition's worker calls us sequentially, so its buffers are never shared.
-        var decoder = this.decoders.GetOrAdd((batch.Topic, batch.Partition), key => new PartitionDecoder(key.Topic, key.Partition, this.ingestion));
-        var tags = new KafeeBatchTags(batch.Topic, batch.Partition, this.options.ConsumerGroup, this.strategy);
+        var decoder = _decoders.GetOrAdd((batch.Topic, batch.Partition), static (key, handling) => handling.NewDecoder(key.Topic, key.Partition), _handling);
         var started = Stopwatch.GetTimestamp();
-        this.telemetry.BatchStarted(tags);
-        var activity = this.telemetry.BatchProcessStarted(tags, batch.Records.Count);
-        this.telemetry.MessagesConsumed(batch.Topic, batch.Partition, PipelineHandler.EventType, batch.Records.Count);
+        var tags = _handling.Begin(batch, out var activity);
 
-        var ack = new BatchAcknowledger(batch.Records, this.strategy, this.policy);
-        var settlement = new BatchSettlement(this.sinks, this.deadLetters, this.telemetry, tags);
+        var ack = new BatchAcknowledger(batch.Records, _handling.Strategy, _handling.Policy);
+        var settlement = _handling.Settle(tags);
         var settledThrough = batch.FirstOffset - 1;
         var round = 0;
         TelemetryBatch? decoded = null;
@@ -88,25 +73,18 @@ internal sealed class StandaloneBatchProcessor : IStandaloneBatchProcessor
             while (!ack.IsComplete)
             {
                 var toHandle = ack.ToHandle;
-                var outcomes = new MessageOutcome[toHandle.Count];
+                MessageOutcome[] outcomes = [];
                 if (toHandle.Count > 0)
                 {
-                    var handling = Stopwatch.GetTimestamp();
-                    decoded = decoder.Decode(toHandle);
+                    outcomes = _handling.Handle(decoder, toHandle, round, out decoded);
                     decodedRecords = toHandle;
-                    for (var i = 0; i < toHandle.Count; i++)
-                    {
-                        outcomes[i] = GuardedRecordHandler.Handle(this.handler, toHandle[i], decoded[i], round);
-                    }
-
-                    this.telemetry.Handled(PipelineHandler.Name, PipelineHandler.EventType, outcomes, Stopwatch.GetElapsedTime(handling));
                 }
 
                 var decision = ack.Decide(outcomes);
                 succeeded = decision.SucceededCount;
                 failed += decision.FailedCount;
-                this.telemetry.RetriesScheduled(tags, decision);
-                this.progress.AddRetries(decision.Retries.Count);
+                _telemetry.RetriesScheduled(tags, decision);
+                _progress.AddRetries(decision.Retries.Count);
 
                 var deliveries = await settlement.WriteDeadLettersAsync(decision.DeadLetters, context.Abandon).ConfigureAwait(false);
                 var commit = ack.ConfirmDeadLetters(deliveries);
@@ -114,11 +92,11 @@ internal sealed class StandaloneBatchProcessor : IStandaloneBatchProcessor
                 {
                     if (delivery.Delivered)
                     {
-                        this.progress.AddDeadLettered(1);
+                        _progress.AddDeadLettered(1);
                     }
                     else
                     {
-                        this.progress.AddDeadLetterFailure();
+                        _progress.AddDeadLetterFailure();
                     }
                 }
 
@@ -133,9 +111,9 @@ internal sealed class StandaloneBatchProcessor : IStandaloneBatchProcessor
                         decodedRecords = range;
                     }
 
-                    await this.WriteSinksRetryingAsync(settlement, settlement.Finalise(decoded!, settledThrough, through), context).ConfigureAwait(false);
+                    await WriteSinksRetryingAsync(settlement, settlement.Finalise(decoded!, settledThrough, through), context).ConfigureAwait(false);
                     context.Finalise(through);
-                    this.progress.AddProcessed(range.Count);
+                    _progress.AddProcessed(range.Count);
                     settledThrough = through;
                 }
 
@@ -146,17 +124,17 @@ internal sealed class StandaloneBatchProcessor : IStandaloneBatchProcessor
                 }
             }
 
-            this.progress.AddBatch();
-            this.telemetry.BatchProcessEnded(tags, succeeded, failed, Stopwatch.GetElapsedTime(started), activity);
+            _progress.AddBatch();
+            _telemetry.BatchProcessEnded(tags, succeeded, failed, Stopwatch.GetElapsedTime(started), activity);
         }
         catch (OperationCanceledException)
         {
-            this.telemetry.BatchProcessFailed(tags, "abandoned", Stopwatch.GetElapsedTime(started), activity);
+            _telemetry.BatchProcessFailed(tags, "abandoned", Stopwatch.GetElapsedTime(started), activity);
             throw;
         }
         catch (Exception ex)
         {
-            this.telemetry.BatchProcessFailed(tags, ex.GetType().Name, Stopwatch.GetElapsedTime(started), activity);
+            _telemetry.BatchProcessFailed(tags, ex.GetType().Name, Stopwatch.GetElapsedTime(started), activity);
             throw;
         }
     }
@@ -173,8 +151,8 @@ internal sealed class StandaloneBatchProcessor : IStandaloneBatchProcessor
             catch (Exception ex) when (ex is not OperationCanceledException || !context.Abandon.IsCancellationRequested)
             {
                 // Nothing is committed past a range some sink could not take; the ledger ignores what an earlier try already wrote.
-                var delay = this.policy.Backoff(Math.Min(attempt, 30), aggregates.Partition, aggregates.ThroughOffset);
-                this.logger.LogWarning(ex, "A sink could not take {Topic} [{Partition}] offsets {AfterOffset}..{ThroughOffset} (attempt {Attempt}); retrying in {DelayMs} ms without committing", aggregates.Topic, aggregates.Partition, aggregates.AfterOffset + 1, aggregates.ThroughOffset, attempt, (int)delay.TotalMilliseconds);
+                var delay = _handling.Policy.Backoff(Math.Min(attempt, 30), aggregates.Partition, aggregates.ThroughOffset);
+                _logger.LogWarning(ex, "A sink could not take {Topic} [{Partition}] offsets {AfterOffset}..{ThroughOffset} (attempt {Attempt}); retrying in {DelayMs} ms without committing", aggregates.Topic, aggregates.Partition, aggregates.AfterOffset + 1, aggregates.ThroughOffset, attempt, (int)delay.TotalMilliseconds);
                 await context.BackoffAsync(delay).ConfigureAwait(false);
             }
         }

@@ -31,16 +31,10 @@ namespace Telemetry.Kafka.Triggered;
 /// </remarks>
 public sealed class FunctionsBatchProcessor
 {
-    private readonly KafkaOptions options;
-    private readonly IngestionOptions ingestion;
-    private readonly IReadOnlyList<IAggregateSink> sinks;
-    private readonly IDeadLetterPublisher deadLetters;
-    private readonly IRecordHandler handler;
-    private readonly IFinalisedOffsets finalisedOffsets;
-    private readonly OwnTelemetry telemetry;
-    private readonly ILogger<FunctionsBatchProcessor> logger;
-    private readonly AckStrategy strategy;
-    private readonly RetryPolicy policy;
+    private readonly BatchHandling _handling;
+    private readonly IFinalisedOffsets _finalisedOffsets;
+    private readonly OwnTelemetry _telemetry;
+    private readonly ILogger<FunctionsBatchProcessor> _logger;
 
     public FunctionsBatchProcessor(
         IOptions<KafkaOptions> options,
@@ -54,16 +48,10 @@ public sealed class FunctionsBatchProcessor
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ingestion);
-        this.options = options.Value;
-        this.ingestion = ingestion.Value;
-        this.sinks = [.. sinks];
-        this.deadLetters = deadLetters;
-        this.handler = handler;
-        this.finalisedOffsets = finalisedOffsets;
-        this.telemetry = telemetry;
-        this.logger = logger;
-        this.strategy = PipelineSettings.Strategy(this.options);
-        this.policy = PipelineSettings.RetryPolicy(this.options);
+        _handling = new BatchHandling(options.Value, ingestion.Value, sinks, deadLetters, handler, telemetry);
+        _finalisedOffsets = finalisedOffsets;
+        _telemetry = telemetry;
+        _logger = logger;
     }
 
     /// <summary>
@@ -78,11 +66,11 @@ public sealed class FunctionsBatchProcessor
         ArgumentOutOfRangeException.ThrowIfNegative(attempt);
         var plans = new List<TriggeredBatchPlan>();
         var batches = PartitionBatch.Split(records, records);
-        var finalised = await this.finalisedOffsets.ReadAsync([.. batches.Select(batch => (batch.Topic, batch.Partition))], ct).ConfigureAwait(false);
+        var finalised = await _finalisedOffsets.ReadAsync([.. batches.Select(batch => (batch.Topic, batch.Partition))], ct).ConfigureAwait(false);
         foreach (var batch in batches)
         {
             long? finalisedThrough = finalised.TryGetValue((batch.Topic, batch.Partition), out var through) ? through : null;
-            plans.Add(await this.ProcessPartitionAsync(batch, attempt, finalisedThrough, ct).ConfigureAwait(false));
+            plans.Add(await ProcessPartitionAsync(batch, attempt, finalisedThrough, ct).ConfigureAwait(false));
         }
 
         if (TriggeredBatchPlan.Overall(plans) == TriggeredBatchAction.Redeliver)
@@ -96,36 +84,24 @@ public sealed class FunctionsBatchProcessor
     private async Task<TriggeredBatchPlan> ProcessPartitionAsync(PartitionBatch batch, int attempt, long? finalisedThrough, CancellationToken ct)
     {
         var (topic, partition, records) = (batch.Topic, batch.Partition, batch.Records);
-        var tags = new KafeeBatchTags(topic, partition, this.options.ConsumerGroup, this.strategy);
         var started = Stopwatch.GetTimestamp();
-        // The extension hands over a batch it has already gathered, so it starts and begins processing at once.
-        this.telemetry.BatchStarted(tags);
-        var activity = this.telemetry.BatchProcessStarted(tags, records.Count);
-        this.telemetry.MessagesConsumed(topic, partition, PipelineHandler.EventType, records.Count);
+        var tags = _handling.Begin(batch, out var activity);
 
         // A fresh decoder per invocation: executions of different partitions may run at once, and nothing of a
         // batch must outlive the invocation that the extension may re-run.
-        var decoder = new PartitionDecoder(topic, partition, this.ingestion);
-        var settlement = new BatchSettlement(this.sinks, this.deadLetters, this.telemetry, tags);
-        var handling = Stopwatch.GetTimestamp();
-        var decoded = decoder.Decode(records);
-        var outcomes = new MessageOutcome[records.Count];
-        for (var i = 0; i < records.Count; i++)
-        {
-            outcomes[i] = GuardedRecordHandler.Handle(this.handler, records[i], decoded[i], attempt);
-        }
-
-        this.telemetry.Handled(PipelineHandler.Name, PipelineHandler.EventType, outcomes, Stopwatch.GetElapsedTime(handling));
+        var decoder = _handling.NewDecoder(topic, partition);
+        var settlement = _handling.Settle(tags);
+        var outcomes = _handling.Handle(decoder, records, attempt, out var decoded);
 
         if (finalisedThrough >= records[0].Offset)
         {
-            this.logger.LogInformation("Trigger batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset}: offsets through {FinalisedThrough} were finalised by another execution and are skipped", topic, partition, records[0].Offset, records[^1].Offset, finalisedThrough);
+            _logger.LogInformation("Trigger batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset}: offsets through {FinalisedThrough} were finalised by another execution and are skipped", topic, partition, records[0].Offset, records[^1].Offset, finalisedThrough);
         }
 
-        var plan = TriggeredBatchPlan.Decide(this.strategy, this.policy, records, outcomes, new TriggerAttempt(attempt, -1), finalisedThrough);
+        var plan = TriggeredBatchPlan.Decide(_handling.Strategy, _handling.Policy, records, outcomes, new TriggerAttempt(attempt, -1), finalisedThrough);
         if (plan.Retries.Count > 0)
         {
-            this.telemetry.MessageRetried(tags, plan.Retries.Count);
+            _telemetry.MessageRetried(tags, plan.Retries.Count);
         }
 
         var written = plan.DeadLetters;
@@ -142,23 +118,23 @@ public sealed class FunctionsBatchProcessor
             try
             {
                 await settlement.WriteSinksAsync(aggregates, ct).ConfigureAwait(false);
-                await this.finalisedOffsets.RaiseAsync(topic, partition, through, ct).ConfigureAwait(false);
+                await _finalisedOffsets.RaiseAsync(topic, partition, through, ct).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                this.telemetry.BatchProcessFailed(tags, ex.GetType().Name, Stopwatch.GetElapsedTime(started), activity);
+                _telemetry.BatchProcessFailed(tags, ex.GetType().Name, Stopwatch.GetElapsedTime(started), activity);
                 throw;
             }
         }
 
         if (plan.Action == TriggeredBatchAction.Redeliver)
         {
-            this.logger.LogWarning("Trigger batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset} will be redelivered (attempt {Attempt}, {Retries} retries, {FailedDeadLetters} dead letters not written)", topic, partition, records[0].Offset, records[^1].Offset, attempt, plan.Retries.Count, plan.FailedDeadLetters.Count);
-            this.telemetry.BatchProcessFailed(tags, "redeliver", Stopwatch.GetElapsedTime(started), activity);
+            _logger.LogWarning("Trigger batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset} will be redelivered (attempt {Attempt}, {Retries} retries, {FailedDeadLetters} dead letters not written)", topic, partition, records[0].Offset, records[^1].Offset, attempt, plan.Retries.Count, plan.FailedDeadLetters.Count);
+            _telemetry.BatchProcessFailed(tags, "redeliver", Stopwatch.GetElapsedTime(started), activity);
         }
         else
         {
-            this.telemetry.BatchProcessEnded(tags, records.Count - written.Count, written.Count, Stopwatch.GetElapsedTime(started), activity);
+            _telemetry.BatchProcessEnded(tags, records.Count - written.Count, written.Count, Stopwatch.GetElapsedTime(started), activity);
         }
 
         return plan;

@@ -19,14 +19,14 @@ internal sealed class GroupCommittedOffsets : IFinalisedOffsets, IDisposable
     // by the trigger's retry policy than held here.
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly KafkaOptions options;
-    private readonly Lazy<IAdminClient> admin;
+    private readonly KafkaOptions _options;
+    private readonly Lazy<IAdminClient> _admin;
 
     public GroupCommittedOffsets(IOptions<KafkaOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.options = options.Value;
-        this.admin = new Lazy<IAdminClient>(() => new AdminClientBuilder(KafkaClientConfigs.Admin(this.options, this.options.BootstrapServers)).Build());
+        _options = options.Value;
+        _admin = new Lazy<IAdminClient>(() => new AdminClientBuilder(KafkaClientConfigs.Admin(_options, _options.BootstrapServers)).Build());
     }
 
     public async Task<IReadOnlyDictionary<(string Topic, int Partition), long>> ReadAsync(IReadOnlyCollection<(string Topic, int Partition)> partitions, CancellationToken cancellationToken)
@@ -38,8 +38,8 @@ internal sealed class GroupCommittedOffsets : IFinalisedOffsets, IDisposable
             return finalised;
         }
 
-        var results = await this.admin.Value.ListConsumerGroupOffsetsAsync(
-                [new ConsumerGroupTopicPartitions(this.options.ConsumerGroup, [.. partitions.Select(p => new TopicPartition(p.Topic, p.Partition))])],
+        var results = await _admin.Value.ListConsumerGroupOffsetsAsync(
+                [new ConsumerGroupTopicPartitions(_options.ConsumerGroup, [.. partitions.Select(p => new TopicPartition(p.Topic, p.Partition))])],
                 new ListConsumerGroupOffsetsOptions { RequestTimeout = RequestTimeout })
             .WaitAsync(cancellationToken)
             .ConfigureAwait(false);
@@ -67,9 +67,9 @@ internal sealed class GroupCommittedOffsets : IFinalisedOffsets, IDisposable
 
     public void Dispose()
     {
-        if (this.admin.IsValueCreated)
+        if (_admin.IsValueCreated)
         {
-            this.admin.Value.Dispose();
+            _admin.Value.Dispose();
         }
     }
 }

@@ -23,9 +23,9 @@ public sealed class TriggeredBatchRedeliveryException : Exception
     public TriggeredBatchRedeliveryException(int attempt, int retries, int failedDeadLetters)
         : base($"The batch must run again (attempt {attempt}): {retries} records to retry, {failedDeadLetters} dead letters not written.")
     {
-        this.Attempt = attempt;
-        this.Retries = retries;
-        this.FailedDeadLetters = failedDeadLetters;
+        Attempt = attempt;
+        Retries = retries;
+        FailedDeadLetters = failedDeadLetters;
     }
 
     public int Attempt { get; }
