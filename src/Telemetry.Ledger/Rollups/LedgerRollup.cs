@@ -90,36 +90,40 @@ public sealed class LedgerRollup
         return result;
     }
 
-    private async Task RollHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)
-    {
-        var merged = new Dictionary<MetricSeries, Distribution>();
-        await foreach (var row in _tables.Minute.QueryAsync<TableEntity>(MinuteLayout.HoursFilter(hour, hour.AddHours(1)), cancellationToken: cancellationToken))
-        {
-            Merge(merged, SeriesCodec.Read(row), DistributionCodec.Read(row));
-        }
-
-        await WriteRollupAsync(
+    private Task RollHourAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
+        RollAsync(
+            _tables.Minute,
+            MinuteLayout.HoursFilter(hour, hour.AddHours(1)),
             _tables.Hourly,
-            merged.Select(m => RollupLayout.ToEntity(
-                RollupLayout.HourlyPartitionKey(m.Key.Name, hour), RollupLayout.HourlyRowKey(hour, m.Key), m.Key, hour, m.Value)),
+            series => RollupLayout.ToEntity(
+                RollupLayout.HourlyPartitionKey(series.Key.Name, hour), RollupLayout.HourlyRowKey(hour, series.Key), series.Key, hour, series.Value),
             cancellationToken);
-    }
 
-    private async Task RollDayAsync(DateTimeOffset day, CancellationToken cancellationToken)
+    private Task RollDayAsync(DateTimeOffset day, CancellationToken cancellationToken) =>
+        RollAsync(
+            _tables.Hourly,
+            TableClient.CreateQueryFilter($"RowKey ge {RollupLayout.DailyRowPrefix(day)} and RowKey lt {RollupLayout.DailyRowPrefix(day.AddDays(1))}"),
+            _tables.Daily,
+            series => RollupLayout.ToEntity(
+                RollupLayout.DailyPartitionKey(series.Key.Name, day), RollupLayout.DailyRowKey(day, series.Key), series.Key, day, series.Value),
+            cancellationToken);
+
+    // An hour folds minute rows and a day folds hourly rows the same way: merge every series' distributions read by
+    // the filter, then write one row per series into the coarser table.
+    private static async Task RollAsync(
+        TableClient source,
+        string filter,
+        TableClient target,
+        Func<KeyValuePair<MetricSeries, Distribution>, TableEntity> toRow,
+        CancellationToken cancellationToken)
     {
         var merged = new Dictionary<MetricSeries, Distribution>();
-        var filter = TableClient.CreateQueryFilter(
-            $"RowKey ge {RollupLayout.DailyRowPrefix(day)} and RowKey lt {RollupLayout.DailyRowPrefix(day.AddDays(1))}");
-        await foreach (var row in _tables.Hourly.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in source.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             Merge(merged, SeriesCodec.Read(row), DistributionCodec.Read(row));
         }
 
-        await WriteRollupAsync(
-            _tables.Daily,
-            merged.Select(m => RollupLayout.ToEntity(
-                RollupLayout.DailyPartitionKey(m.Key.Name, day), RollupLayout.DailyRowKey(day, m.Key), m.Key, day, m.Value)),
-            cancellationToken);
+        await WriteRollupAsync(target, merged.Select(toRow), cancellationToken);
     }
 
     private static async Task WriteRollupAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
