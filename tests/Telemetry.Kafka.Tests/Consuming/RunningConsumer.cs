@@ -9,8 +9,8 @@ namespace Telemetry.Kafka.Tests.Consuming;
 /// <summary>A consume loop running on its own thread against the mock cluster, stopped like the host stops it.</summary>
 internal sealed class RunningConsumer : IAsyncDisposable
 {
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
 
     private RunningConsumer(KafkaOptions options, IStandaloneBatchProcessor processor, OwnTelemetry? telemetry, Action<ConsumerConfig>? configure)
     {
@@ -20,19 +20,18 @@ internal sealed class RunningConsumer : IAsyncDisposable
         config.HeartbeatIntervalMs = 250;
         config.TopicMetadataRefreshIntervalMs = 1000;
         configure?.Invoke(config);
-        var consumerLoop = new ConsumerLoop(options, config, processor, this.Progress, new ConsoleTestLogger(config.ClientId), telemetry ?? new OwnTelemetry())
-        {
-            CommitObserver = c => this.Committed.Enqueue((c.Partition.Value, c.Offset.Value, System.Diagnostics.Stopwatch.GetTimestamp())),
-        };
-        this.loop = Task.Factory.StartNew(() => consumerLoop.Run(this.stop.Token), TaskCreationOptions.LongRunning);
+        _loop = Task.Factory.StartNew(
+            () =>
+            {
+                using var consumerLoop = new ConsumerLoop(options, config, processor, this.Progress, new ConsoleTestLogger(config.ClientId), telemetry ?? new OwnTelemetry());
+                consumerLoop.Run(_stop.Token);
+            },
+            TaskCreationOptions.LongRunning);
     }
 
     public KafkaOptions Options { get; }
 
     public ConsumerProgress Progress { get; } = new();
-
-    /// <summary>Offsets the coordinator confirmed for this member, in order (next offset to read).</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<(int Partition, long Offset, long At)> Committed { get; } = new();
 
     public static KafkaOptions OptionsFor(MockKafkaCluster cluster, string topic, string group) => new()
     {
@@ -53,17 +52,17 @@ internal sealed class RunningConsumer : IAsyncDisposable
     /// <summary>Stops as SIGTERM does and waits for the loop to commit and close.</summary>
     public async Task StopAsync()
     {
-        await this.stop.CancelAsync();
-        await this.loop.WaitAsync(TimeSpan.FromSeconds(60));
+        await _stop.CancelAsync();
+        await _loop.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!this.loop.IsCompleted)
+        if (!_loop.IsCompleted)
         {
             await this.StopAsync();
         }
 
-        this.stop.Dispose();
+        _stop.Dispose();
     }
 }
