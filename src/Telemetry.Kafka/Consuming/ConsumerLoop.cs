@@ -85,7 +85,7 @@ internal sealed class ConsumerLoop : IDisposable
             .Build();
         _consumer = consumer;
         consumer.Subscribe(_options.TopicList);
-        _logger.LogInformation("Consuming {Topics} as group {ConsumerGroup} ({AssignmentStrategy}, {AckStrategy})", _options.Topics, _options.ConsumerGroup, _options.PartitionAssignmentStrategy, _options.AckStrategy);
+        _logger.Consuming(_options.Topics, _options.ConsumerGroup, _options.PartitionAssignmentStrategy, _options.AckStrategy);
 
         try
         {
@@ -113,7 +113,7 @@ internal sealed class ConsumerLoop : IDisposable
                         break;
                     }
 
-                    _logger.LogWarning("Consume error on {Topic} [{Partition}]: {Reason}", ex.ConsumerRecord?.Topic, ex.ConsumerRecord?.Partition.Value, ex.Error.Reason);
+                    _logger.ConsumeError(ex.ConsumerRecord?.Topic, ex.ConsumerRecord?.Partition.Value, ex.Error.Reason);
                     continue;
                 }
 
@@ -293,7 +293,7 @@ internal sealed class ConsumerLoop : IDisposable
             }
             catch (KafkaException ex)
             {
-                _logger.LogWarning("Could not store offset {Offset} for {Topic} [{Partition}]: {Reason}", next, tp.Topic, tp.Partition.Value, ex.Error.Reason);
+                _logger.StoreOffsetFailed(next, tp.Topic, tp.Partition.Value, ex.Error.Reason);
             }
         }
     }
@@ -315,13 +315,16 @@ internal sealed class ConsumerLoop : IDisposable
         }
 
         _progress.SetAssigned(_workers.Count);
-        _logger.LogInformation("Assigned {Count} partitions ({Partitions}); resuming from committed offsets", partitions.Count, string.Join(' ', partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.Assigned(partitions.Count, string.Join(' ', partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
+        }
     }
 
     private void OnRevoked(List<TopicPartitionOffset> partitions)
     {
         var revoked = partitions.Select(p => p.TopicPartition).Where(_workers.ContainsKey).ToList();
-        _logger.LogInformation("Revoking {Count} partitions; finishing in-flight batches for up to {GraceMs} ms", revoked.Count, _options.ShutdownTimeoutMs);
+        _logger.Revoking(revoked.Count, _options.ShutdownTimeoutMs);
         this.StopWorkers(revoked);
         this.ApplyFinalised();
         this.CommitStored(revoked);
@@ -332,7 +335,7 @@ internal sealed class ConsumerLoop : IDisposable
     {
         // Lost, not revoked: another member may already own them, so committing now could move their offsets.
         var lost = partitions.Select(p => p.TopicPartition).Where(_workers.ContainsKey).ToList();
-        _logger.LogWarning("Lost {Count} partitions; abandoning their in-flight batches without committing", lost.Count);
+        _logger.Lost(lost.Count);
         var stops = lost.Select(tp => _workers[tp].StopAsync(TimeSpan.Zero)).ToArray();
         Task.WaitAll(stops);
         this.Forget(lost);
@@ -364,7 +367,7 @@ internal sealed class ConsumerLoop : IDisposable
         {
             // The stored offsets are still committed by the next auto-commit or on close where possible;
             // otherwise the partitions' next owner reprocesses from the last commit (the ledger ignores replays).
-            _logger.LogWarning("Committing {Count} partitions failed: {Reason}", offsets.Count, ex.Error.Reason);
+            _logger.CommitFailed(offsets.Count, ex.Error.Reason);
         }
     }
 
@@ -398,7 +401,7 @@ internal sealed class ConsumerLoop : IDisposable
             }
             catch (KafkaException ex)
             {
-                _logger.LogWarning("Could not resume {Count} paused partitions being given up: {Reason}", paused.Count, ex.Error.Reason);
+                _logger.ResumeFailed(paused.Count, ex.Error.Reason);
             }
         }
 
@@ -408,7 +411,7 @@ internal sealed class ConsumerLoop : IDisposable
     private void Shutdown(IConsumer<byte[], byte[]> consumer)
     {
         var all = _workers.Keys.ToList();
-        _logger.LogInformation("Stopping: finishing in-flight batches of {Count} partitions for up to {GraceMs} ms, then committing and leaving the group", all.Count, _options.ShutdownTimeoutMs);
+        _logger.Stopping(all.Count, _options.ShutdownTimeoutMs);
         this.StopWorkers(all);
         this.ApplyFinalised();
         if (_fatal is null)
@@ -423,7 +426,7 @@ internal sealed class ConsumerLoop : IDisposable
         }
         catch (KafkaException ex)
         {
-            _logger.LogWarning("Closing the consumer failed: {Reason}", ex.Error.Reason);
+            _logger.CloseFailed(ex.Error.Reason);
         }
     }
 
@@ -431,7 +434,7 @@ internal sealed class ConsumerLoop : IDisposable
     {
         if (error.IsError)
         {
-            _logger.LogWarning("Offset commit failed: {Code} {Reason}", error.Code, error.Reason);
+            _logger.OffsetCommitFailed(error.Code, error.Reason);
             return;
         }
 
@@ -439,7 +442,7 @@ internal sealed class ConsumerLoop : IDisposable
         {
             if (offset.Error.IsError)
             {
-                _logger.LogWarning("Offset commit for {Topic} [{Partition}] failed: {Reason}", offset.Topic, offset.Partition.Value, offset.Error.Reason);
+                _logger.PartitionCommitFailed(offset.Topic, offset.Partition.Value, offset.Error.Reason);
             }
         }
     }
@@ -449,12 +452,12 @@ internal sealed class ConsumerLoop : IDisposable
         _connection?.Error(error);
         if (error.IsFatal)
         {
-            _logger.LogError("Fatal Kafka consumer error {Code}: {Reason}", error.Code, error.Reason);
+            _logger.FatalError(error.Code, error.Reason);
             _fatal = error;
         }
         else
         {
-            _logger.LogWarning("Kafka consumer error {Code}: {Reason}", error.Code, error.Reason);
+            _logger.ConsumerError(error.Code, error.Reason);
         }
     }
 
@@ -467,6 +470,6 @@ internal sealed class ConsumerLoop : IDisposable
             SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
             _ => LogLevel.Debug,
         };
-        _logger.Log(level, "librdkafka {Facility}: {Message}", message.Facility, message.Message);
+        _logger.Librdkafka(level, message.Facility, message.Message);
     }
 }

@@ -48,7 +48,7 @@ internal sealed class KafkaConsumerService : BackgroundService
                 }
                 catch (Exception ex)
                 {
-                    _logger.LogCritical(ex, "The Kafka consumer stopped on a fatal error; stopping the host");
+                    _logger.StoppedOnFatalError(ex);
                     _lifetime.StopApplication();
                     throw;
                 }

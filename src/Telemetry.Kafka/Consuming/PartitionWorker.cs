@@ -125,7 +125,7 @@ internal sealed class PartitionWorker : IDisposable
 
         if (!_run.IsCompleted)
         {
-            _logger.LogWarning("Abandoning the in-flight batch of {Topic} [{Partition}] after {GraceMs} ms; it will be redelivered", this.Topic, this.Partition, (int)grace.TotalMilliseconds);
+            _logger.AbandoningBatch(this.Topic, this.Partition, (int)grace.TotalMilliseconds);
             await _abandon.CancelAsync().ConfigureAwait(false);
         }
 
@@ -183,7 +183,7 @@ internal sealed class PartitionWorker : IDisposable
                     // A processor is expected to handle failures itself; anything that escapes is a fault we retry
                     // (never skip), so the batch is neither lost nor committed.
                     failures++;
-                    _logger.LogError(ex, "Processing a batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset} failed unexpectedly (attempt {Attempt}); retrying", this.Topic, this.Partition, batch.FirstOffset, batch.LastOffset, failures);
+                    _logger.BatchFailed(ex, this.Topic, this.Partition, batch.FirstOffset, batch.LastOffset, failures);
                     var delay = TimeSpan.FromMilliseconds(Math.Min(_limits.FaultBackoffMaxMs, 100 * Math.Pow(2, Math.Min(failures, 16))));
                     try
                     {

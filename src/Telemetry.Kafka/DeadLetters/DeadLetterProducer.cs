@@ -94,7 +94,7 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
                 this.Reset(producer);
             }
 
-            _logger.LogWarning("Dead letter for {Topic} [{Partition}] @{Offset} not confirmed ({Code}); the offset stays uncommitted", record.Topic, record.Partition, record.Offset, error.Code);
+            _logger.NotConfirmed(record.Topic, record.Partition, record.Offset, error.Code);
             return new DeadLetterResult(i, new DeadLetterWriteException(record.Topic, record.Partition, record.Offset, error, task.Exception?.InnerException));
         }
 
@@ -185,7 +185,7 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
                 .SetErrorHandler((_, e) =>
                 {
                     _telemetry?.ConnectionFailed(e.Code.ToString());
-                    _logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Dead-letter producer error {Code}: {Reason}", e.Code, e.Reason);
+                    _logger.ProducerError(e.IsFatal ? LogLevel.Error : LogLevel.Warning, e.Code, e.Reason);
                 })
                 .SetLogHandler((_, _) => { })
                 .Build();

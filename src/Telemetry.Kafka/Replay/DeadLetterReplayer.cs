@@ -126,7 +126,7 @@ public sealed class DeadLetterReplayer
         producer?.Flush(cancellationToken);
         this.RecordPublished(published, publishing);
         var report = new ReplayReport(request.DryRun, items);
-        _logger.LogInformation("dlq replay of {Topic}: {Replayed} replayed{DryRun}, {Filtered} filtered, {Already} already replayed", request.DeadLetterTopic, report.Replayed, request.DryRun ? " (dry run)" : string.Empty, report.Filtered, report.AlreadyReplayed);
+        _logger.Replayed(request.DeadLetterTopic, report.Replayed, request.DryRun ? " (dry run)" : string.Empty, report.Filtered, report.AlreadyReplayed);
         return report;
     }
 
