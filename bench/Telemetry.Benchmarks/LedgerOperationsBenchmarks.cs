@@ -11,7 +11,7 @@ namespace Telemetry.Benchmarks;
 /// printed as "LEDGER-OPS" lines and is exact (it is counted, not sampled).
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 1)]
-public class LedgerOperationsBenchmarks
+public class LedgerOperationsBenchmarks : IDisposable
 {
     private LedgerAzurite? _azurite;
     private LedgerWorkload? _workload;
@@ -50,6 +50,25 @@ public class LedgerOperationsBenchmarks
     public void Report() =>
         Console.WriteLine($"LEDGER-OPS batch={BatchSize} events={_workload!.Events} batches={_workload.Batches.Count} table-operations={_counter!.Operations}");
 
+    // BenchmarkDotNet calls the cleanup; Dispose covers a run that never reaches it. Not sealed: BenchmarkDotNet derives from it.
     [GlobalCleanup]
-    public void Cleanup() => _azurite?.Dispose();
+    public void Cleanup()
+    {
+        _azurite?.Dispose();
+        _azurite = null;
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Cleanup();
+        }
+    }
 }

@@ -17,7 +17,7 @@ namespace Telemetry.Benchmarks;
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 [MemoryDiagnoser(false)]
-public class LedgerThroughputBenchmarks
+public class LedgerThroughputBenchmarks : IDisposable
 {
     private LedgerAzurite? _azurite;
     private LedgerWorkload? _workload;
@@ -72,6 +72,25 @@ public class LedgerThroughputBenchmarks
         }
     }
 
+    // BenchmarkDotNet calls the cleanup; Dispose covers a run that never reaches it. Not sealed: BenchmarkDotNet derives from it.
     [GlobalCleanup]
-    public void Cleanup() => _azurite?.Dispose();
+    public void Cleanup()
+    {
+        _azurite?.Dispose();
+        _azurite = null;
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Cleanup();
+        }
+    }
 }

@@ -34,7 +34,7 @@ public sealed class PollersOptions
     public int LagWindowSize { get; set; } = 10;
 
     /// <summary>Burrow's allowed lag: a partition lagging by at most this many messages counts as caught up.</summary>
-    public int LagAllowedMessages { get; set; } = 0;
+    public int LagAllowedMessages { get; set; }
 
     /// <summary>Brokers as <c>host:port</c>, comma-separated.</summary>
     public string MqttBrokers { get; set; } = "";

@@ -58,7 +58,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
         ]);
     }
 
-    public string Host => "127.0.0.1";
+    /// <summary>The loopback address the broker listens on (the <c>listener</c> line of its configuration).</summary>
+    public string Host { get; } = "127.0.0.1";
 
     public int Port { get; }
 

@@ -80,9 +80,6 @@ public sealed class BatchAcknowledger
     /// <summary>The safe commit offset so far (next offset to read), or null.</summary>
     public long? CommitOffset => _commitOffset;
 
-    /// <summary>Failed attempts of the record at <paramref name="index"/> in <see cref="Records"/>.</summary>
-    public int FailuresOf(int index) => _failures[index];
-
     /// <summary>
     /// Takes the outcomes of handling <see cref="ToHandle"/> (same order and count) and decides retries and
     /// dead letters. Dead letters whose earlier write failed are included again.

@@ -199,21 +199,6 @@ public sealed class OwnTelemetry : IDisposable
             { K.EventType, eventType },
         });
 
-    /// <summary>A handler succeeded: counts the invocation and records its duration.</summary>
-    public void HandlerSucceeded(string handlerName, string eventType, TimeSpan duration)
-    {
-        var tags = new TagList { { K.HandlerName, handlerName }, { K.EventType, eventType } };
-        _handlerInvocations.Add(1, tags);
-        _handlerDuration.Record(duration.TotalMilliseconds, tags);
-    }
-
-    /// <summary>A handler failed: counts the error by exception type and records its duration.</summary>
-    public void HandlerFailed(string handlerName, string eventType, string errorType, TimeSpan duration)
-    {
-        _handlerErrors.Add(1, new TagList { { K.HandlerName, handlerName }, { K.EventType, eventType }, { K.ErrorType, errorType } });
-        _handlerDuration.Record(duration.TotalMilliseconds, new TagList { { K.HandlerName, handlerName }, { K.EventType, eventType } });
-    }
-
     /// <summary>
     /// One handling round of a batch by the record handler (decode, validate, aggregate): every successful outcome counts
     /// as an invocation, every failed or malformed one as an error of its error kind, and the round's time is one

@@ -125,7 +125,7 @@ internal sealed partial class AggregateMeter : IDisposable
         _ => $"{statistic.ToString().ToUpperInvariant()} of {metric} over the minute (relative error at most 1 %).",
     };
 
-    private IEnumerable<Measurement<long>> ObserveCount(Slot slot)
+    private Measurement<long>[] ObserveCount(Slot slot)
     {
         var points = PointsFor(slot);
         var measurements = new Measurement<long>[points.Count];
@@ -137,7 +137,7 @@ internal sealed partial class AggregateMeter : IDisposable
         return measurements;
     }
 
-    private IEnumerable<Measurement<double>> ObserveValue(Slot slot)
+    private Measurement<double>[] ObserveValue(Slot slot)
     {
         var points = PointsFor(slot);
         var measurements = new Measurement<double>[points.Count];
@@ -149,7 +149,7 @@ internal sealed partial class AggregateMeter : IDisposable
         return measurements;
     }
 
-    private IReadOnlyList<ExportedPoint> PointsFor(Slot slot)
+    private List<ExportedPoint> PointsFor(Slot slot)
     {
         Snapshot snapshot;
         lock (_snapshotGate)

@@ -17,34 +17,34 @@ internal sealed class ConsumerConnectionState : IDisposable
     /// <summary>How often librdkafka reports statistics when the configuration does not say (each report is one JSON parse).</summary>
     public const int DefaultStatisticsIntervalMs = 5_000;
 
-    private readonly OwnTelemetry telemetry;
-    private readonly string consumerGroup;
-    private readonly IDisposable registration;
-    private readonly Dictionary<string, long> connects = new(StringComparer.Ordinal);
-    private volatile bool connected;
+    private readonly OwnTelemetry _telemetry;
+    private readonly string _consumerGroup;
+    private readonly IDisposable _registration;
+    private readonly Dictionary<string, long> _connects = new(StringComparer.Ordinal);
+    private volatile bool _connected;
 
     public ConsumerConnectionState(OwnTelemetry telemetry, string consumerGroup)
     {
-        this.telemetry = telemetry;
-        this.consumerGroup = consumerGroup;
-        this.registration = telemetry.RegisterConnectionState(() => [new ConnectionStateObservation(this.consumerGroup, this.connected)]);
+        _telemetry = telemetry;
+        _consumerGroup = consumerGroup;
+        _registration = telemetry.RegisterConnectionState(() => [new ConnectionStateObservation(_consumerGroup, _connected)]);
     }
 
-    public bool Connected => this.connected;
+    public bool Connected => _connected;
 
     /// <summary>The coordinator answered: the member is connected, and a rebalance completed.</summary>
     public void Assigned()
     {
-        this.connected = true;
-        this.telemetry.Rebalanced(this.consumerGroup);
+        _connected = true;
+        _telemetry.Rebalanced(_consumerGroup);
     }
 
     public void Error(Error error)
     {
-        this.telemetry.ConnectionFailed(error.Code.ToString());
+        _telemetry.ConnectionFailed(error.Code.ToString());
         if (error.Code == ErrorCode.Local_AllBrokersDown || error.IsFatal)
         {
-            this.connected = false;
+            _connected = false;
         }
     }
 
@@ -69,18 +69,18 @@ internal sealed class ConsumerConnectionState : IDisposable
             if (broker.Value.TryGetProperty("connects", out var attempts) && attempts.TryGetInt64(out var now))
             {
                 // The first attempt to a broker is a connection, every later one a reconnection.
-                var before = this.connects.TryGetValue(broker.Name, out var seen) ? Math.Max(seen, 1) : 1;
+                var before = _connects.TryGetValue(broker.Name, out var seen) ? Math.Max(seen, 1) : 1;
                 reconnections += Math.Max(0, now - before);
-                this.connects[broker.Name] = Math.Max(now, seen);
+                _connects[broker.Name] = Math.Max(now, seen);
             }
         }
 
-        this.connected = anyUp;
+        _connected = anyUp;
         if (reconnections > 0)
         {
-            this.telemetry.Reconnecting(reconnections);
+            _telemetry.Reconnecting(reconnections);
         }
     }
 
-    public void Dispose() => this.registration.Dispose();
+    public void Dispose() => _registration.Dispose();
 }

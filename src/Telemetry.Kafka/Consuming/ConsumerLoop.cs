@@ -11,7 +11,7 @@ namespace Telemetry.Kafka.Consuming;
 /// pause, resume, rebalance callbacks); partition workers process batches concurrently and report finalised offsets
 /// through a queue that the loop applies between polls.
 /// </summary>
-internal sealed class ConsumerLoop
+internal sealed class ConsumerLoop : IDisposable
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
@@ -22,55 +22,59 @@ internal sealed class ConsumerLoop
     /// </summary>
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(1);
 
-    private readonly KafkaOptions options;
-    private readonly ConsumerConfig config;
-    private readonly IStandaloneBatchProcessor processor;
-    private readonly ConsumerProgress progress;
-    private readonly ILogger logger;
-    private readonly OwnTelemetry telemetry;
-    private readonly BatchLimits limits;
-    private readonly SemaphoreSlim inFlight;
-    private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
-    private readonly Dictionary<TopicPartition, long> stored = [];
-    private readonly ConcurrentQueue<(PartitionWorker Worker, long Offset)> finalised = new();
-    private readonly ManualResetEventSlim batchTaken = new(false);
-    private readonly long bufferBound;
-    private readonly long bufferBytesBound;
-    private long bufferedEstimate;
-    private long bufferedBytesEstimate;
-    private long lastPoll;
-    private IConsumer<byte[], byte[]>? consumer;
-    private long lastHousekeeping;
-    private long lastLag;
-    private Error? fatal;
-    private ConsumerConnectionState? connection;
+    private readonly KafkaOptions _options;
+    private readonly ConsumerConfig _config;
+    private readonly IStandaloneBatchProcessor _processor;
+    private readonly ConsumerProgress _progress;
+    private readonly ILogger _logger;
+    private readonly OwnTelemetry _telemetry;
+    private readonly BatchLimits _limits;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly Dictionary<TopicPartition, PartitionWorker> _workers = [];
+    private readonly Dictionary<TopicPartition, long> _stored = [];
+    private readonly ConcurrentQueue<(PartitionWorker Worker, long Offset)> _finalised = new();
+    private readonly ManualResetEventSlim _batchTaken = new(false);
+    private readonly long _bufferBound;
+    private readonly long _bufferBytesBound;
+    private long _bufferedEstimate;
+    private long _bufferedBytesEstimate;
+    private long _lastPoll;
+    private IConsumer<byte[], byte[]>? _consumer;
+    private long _lastHousekeeping;
+    private long _lastLag;
+    private Error? _fatal;
+    private ConsumerConnectionState? _connection;
 
     public ConsumerLoop(KafkaOptions options, ConsumerConfig config, IStandaloneBatchProcessor processor, ConsumerProgress progress, ILogger logger, OwnTelemetry telemetry)
     {
-        this.options = options;
-        this.config = config;
-        this.telemetry = telemetry;
-        this.config.StatisticsIntervalMs ??= ConsumerConnectionState.DefaultStatisticsIntervalMs;
-        this.processor = processor;
-        this.progress = progress;
-        this.logger = logger;
-        this.limits = BatchLimits.From(options);
-        this.inFlight = new SemaphoreSlim(options.MaxBatchesInFlight, options.MaxBatchesInFlight);
-        this.bufferBound = 2L * options.MaxBatchesInFlight * this.limits.MaxRecords;
-        this.bufferBytesBound = 2L * options.MaxBatchesInFlight * this.limits.MaxBytes;
+        _options = options;
+        _config = config;
+        _telemetry = telemetry;
+        _config.StatisticsIntervalMs ??= ConsumerConnectionState.DefaultStatisticsIntervalMs;
+        _processor = processor;
+        _progress = progress;
+        _logger = logger;
+        _limits = BatchLimits.From(options);
+        _inFlight = new SemaphoreSlim(options.MaxBatchesInFlight, options.MaxBatchesInFlight);
+        _bufferBound = 2L * options.MaxBatchesInFlight * _limits.MaxRecords;
+        _bufferBytesBound = 2L * options.MaxBatchesInFlight * _limits.MaxBytes;
     }
 
-    /// <summary>Offsets the group coordinator confirmed as committed (auto-commit and explicit), for tests and diagnostics.</summary>
-    public Action<TopicPartitionOffset>? CommitObserver { get; set; }
+    /// <summary>Frees the loop's wait handles; call once <see cref="Run"/> has returned (its workers are stopped by then).</summary>
+    public void Dispose()
+    {
+        _inFlight.Dispose();
+        _batchTaken.Dispose();
+    }
 
-    private TimeSpan Grace => TimeSpan.FromMilliseconds(this.options.ShutdownTimeoutMs);
+    private TimeSpan Grace => TimeSpan.FromMilliseconds(_options.ShutdownTimeoutMs);
 
     /// <summary>Consumes until <paramref name="stoppingToken"/> fires or a fatal error occurs, then finishes safely and closes.</summary>
     public void Run(CancellationToken stoppingToken)
     {
-        using var connection = new ConsumerConnectionState(this.telemetry, this.options.ConsumerGroup);
-        this.connection = connection;
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(this.config)
+        using var connection = new ConsumerConnectionState(_telemetry, _options.ConsumerGroup);
+        _connection = connection;
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(_config)
             .SetStatisticsHandler((_, json) => connection.Statistics(json))
             .SetPartitionsAssignedHandler((_, partitions) => this.OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => this.OnRevoked(partitions))
@@ -79,13 +83,13 @@ internal sealed class ConsumerLoop
             .SetErrorHandler((_, error) => this.OnError(error))
             .SetLogHandler((_, message) => this.OnLog(message))
             .Build();
-        this.consumer = consumer;
-        consumer.Subscribe(this.options.TopicList);
-        this.logger.LogInformation("Consuming {Topics} as group {ConsumerGroup} ({AssignmentStrategy}, {AckStrategy})", this.options.Topics, this.options.ConsumerGroup, this.options.PartitionAssignmentStrategy, this.options.AckStrategy);
+        _consumer = consumer;
+        consumer.Subscribe(_options.TopicList);
+        _logger.Consuming(_options.Topics, _options.ConsumerGroup, _options.PartitionAssignmentStrategy, _options.AckStrategy);
 
         try
         {
-            while (!stoppingToken.IsCancellationRequested && this.fatal is null)
+            while (!stoppingToken.IsCancellationRequested && _fatal is null)
             {
                 this.ApplyFinalised();
                 this.Housekeeping();
@@ -97,7 +101,7 @@ internal sealed class ConsumerLoop
                 ConsumeResult<byte[], byte[]>? result;
                 try
                 {
-                    this.lastPoll = Environment.TickCount64;
+                    _lastPoll = Environment.TickCount64;
                     result = consumer.Consume(PollTimeout);
                 }
                 catch (ConsumeException ex)
@@ -105,11 +109,11 @@ internal sealed class ConsumerLoop
                     connection.Error(ex.Error);
                     if (ex.Error.IsFatal)
                     {
-                        this.fatal = ex.Error;
+                        _fatal = ex.Error;
                         break;
                     }
 
-                    this.logger.LogWarning("Consume error on {Topic} [{Partition}]: {Reason}", ex.ConsumerRecord?.Topic, ex.ConsumerRecord?.Partition.Value, ex.Error.Reason);
+                    _logger.ConsumeError(ex.ConsumerRecord?.Topic, ex.ConsumerRecord?.Partition.Value, ex.Error.Reason);
                     continue;
                 }
 
@@ -126,11 +130,11 @@ internal sealed class ConsumerLoop
         finally
         {
             this.Shutdown(consumer);
-            this.consumer = null;
-            this.connection = null;
+            _consumer = null;
+            _connection = null;
         }
 
-        if (this.fatal is { } error)
+        if (_fatal is { } error)
         {
             throw new KafkaException(error);
         }
@@ -138,31 +142,31 @@ internal sealed class ConsumerLoop
 
     private void Dispatch(ConsumeResult<byte[], byte[]> result)
     {
-        if (!this.workers.TryGetValue(result.TopicPartition, out var worker))
+        if (!_workers.TryGetValue(result.TopicPartition, out var worker))
         {
             // A record of a partition no longer ours: its next owner reads it from the committed offset.
             return;
         }
 
-        this.bufferedBytesEstimate += worker.Enqueue(result.ToConsumedRecord());
-        this.bufferedEstimate++;
-        this.progress.AddConsumed(1);
+        _bufferedBytesEstimate += worker.Enqueue(result.ToConsumedRecord());
+        _bufferedEstimate++;
+        _progress.AddConsumed(1);
     }
 
     private void Housekeeping()
     {
         var now = Environment.TickCount64;
-        if (now - this.lastHousekeeping < 20)
+        if (now - _lastHousekeeping < 20)
         {
             return;
         }
 
-        this.lastHousekeeping = now;
+        _lastHousekeeping = now;
         this.FlushWorkers();
         List<TopicPartition>? resume = null;
-        foreach (var (tp, worker) in this.workers)
+        foreach (var (tp, worker) in _workers)
         {
-            if (worker.Paused && worker.Buffered <= this.limits.MaxRecords && worker.BufferedBytes <= this.limits.MaxBytes)
+            if (worker.Paused && worker.Buffered <= _limits.MaxRecords && worker.BufferedBytes <= _limits.MaxBytes)
             {
                 worker.Paused = false;
                 (resume ??= []).Add(tp);
@@ -171,12 +175,12 @@ internal sealed class ConsumerLoop
 
         if (resume is not null)
         {
-            this.consumer!.Resume(resume);
+            _consumer!.Resume(resume);
         }
 
-        if (now - this.lastLag >= 1000)
+        if (now - _lastLag >= 1000)
         {
-            this.lastLag = now;
+            _lastLag = now;
             this.UpdateLag();
         }
     }
@@ -193,7 +197,7 @@ internal sealed class ConsumerLoop
     /// </summary>
     private bool OverBufferBound()
     {
-        if (this.bufferedEstimate < this.bufferBound && this.bufferedBytesEstimate < this.bufferBytesBound)
+        if (_bufferedEstimate < _bufferBound && _bufferedBytesEstimate < _bufferBytesBound)
         {
             return false;
         }
@@ -202,13 +206,13 @@ internal sealed class ConsumerLoop
         long buffered = 0, bytes = 0;
         PartitionWorker? fullest = null;
         var most = -1.0;
-        foreach (var worker in this.workers.Values)
+        foreach (var worker in _workers.Values)
         {
             if (!worker.Paused)
             {
                 buffered += worker.Buffered;
                 bytes += worker.BufferedBytes;
-                var batches = Math.Max(worker.Buffered / (double)this.limits.MaxRecords, worker.BufferedBytes / (double)this.limits.MaxBytes);
+                var batches = Math.Max(worker.Buffered / (double)_limits.MaxRecords, worker.BufferedBytes / (double)_limits.MaxBytes);
                 if (batches > most)
                 {
                     (fullest, most) = (worker, batches);
@@ -216,32 +220,32 @@ internal sealed class ConsumerLoop
             }
         }
 
-        (this.bufferedEstimate, this.bufferedBytesEstimate) = (buffered, bytes);
-        if (buffered < this.bufferBound && bytes < this.bufferBytesBound)
+        (_bufferedEstimate, _bufferedBytesEstimate) = (buffered, bytes);
+        if (buffered < _bufferBound && bytes < _bufferBytesBound)
         {
             return false;
         }
 
-        if (Environment.TickCount64 - this.lastPoll >= MaxPollDelay.TotalMilliseconds)
+        if (Environment.TickCount64 - _lastPoll >= MaxPollDelay.TotalMilliseconds)
         {
             // Nothing taken for a while: the partition holding most is stuck, not busy.
-            this.consumer!.Pause([new TopicPartition(fullest!.Topic, fullest.Partition)]);
+            _consumer!.Pause([new TopicPartition(fullest!.Topic, fullest.Partition)]);
             fullest.Paused = true;
-            this.progress.AddPause();
+            _progress.AddPause();
             return false;
         }
 
         // A batch taken between the check and the reset costs at most one wait.
-        this.batchTaken.Wait(20);
-        this.batchTaken.Reset();
+        _batchTaken.Wait(20);
+        _batchTaken.Reset();
         return true;
     }
 
-    private void OnBatchTaken() => this.batchTaken.Set();
+    private void OnBatchTaken() => _batchTaken.Set();
 
     private void FlushWorkers()
     {
-        foreach (var worker in this.workers.Values)
+        foreach (var worker in _workers.Values)
         {
             worker.Flush();
         }
@@ -250,33 +254,33 @@ internal sealed class ConsumerLoop
     private void UpdateLag()
     {
         long total = 0;
-        foreach (var (tp, worker) in this.workers)
+        foreach (var (tp, worker) in _workers)
         {
-            var high = this.consumer!.GetWatermarkOffsets(tp).High;
+            var high = _consumer!.GetWatermarkOffsets(tp).High;
             if (high == Offset.Unset)
             {
                 continue;
             }
 
-            var next = this.stored.TryGetValue(tp, out var s) ? s : worker.FirstOffsetSeen;
+            var next = _stored.TryGetValue(tp, out var s) ? s : worker.FirstOffsetSeen;
             if (next >= 0)
             {
                 total += Math.Max(0, high.Value - next);
             }
         }
 
-        this.progress.SetLag(total);
+        _progress.SetLag(total);
     }
 
-    private void OnFinalised(PartitionWorker worker, long offset) => this.finalised.Enqueue((worker, offset));
+    private void OnFinalised(PartitionWorker worker, long offset) => _finalised.Enqueue((worker, offset));
 
     /// <summary>Stores the next offset to commit for every finalised point whose worker still owns its partition.</summary>
     private void ApplyFinalised()
     {
-        while (this.finalised.TryDequeue(out var item))
+        while (_finalised.TryDequeue(out var item))
         {
             var tp = new TopicPartition(item.Worker.Topic, item.Worker.Partition);
-            if (!this.workers.TryGetValue(tp, out var current) || !ReferenceEquals(current, item.Worker))
+            if (!_workers.TryGetValue(tp, out var current) || !ReferenceEquals(current, item.Worker))
             {
                 continue;
             }
@@ -284,40 +288,43 @@ internal sealed class ConsumerLoop
             var next = item.Offset + 1;
             try
             {
-                this.consumer!.StoreOffset(new TopicPartitionOffset(tp, next));
-                this.stored[tp] = next;
+                _consumer!.StoreOffset(new TopicPartitionOffset(tp, next));
+                _stored[tp] = next;
             }
             catch (KafkaException ex)
             {
-                this.logger.LogWarning("Could not store offset {Offset} for {Topic} [{Partition}]: {Reason}", next, tp.Topic, tp.Partition.Value, ex.Error.Reason);
+                _logger.StoreOffsetFailed(next, tp.Topic, tp.Partition.Value, ex.Error.Reason);
             }
         }
     }
 
     private void OnAssigned(List<TopicPartition> partitions)
     {
-        this.progress.AddRebalance();
-        this.connection?.Assigned();
+        _progress.AddRebalance();
+        _connection?.Assigned();
         foreach (var tp in partitions)
         {
-            if (this.workers.ContainsKey(tp))
+            if (_workers.ContainsKey(tp))
             {
                 continue;
             }
 
-            var worker = new PartitionWorker(tp.Topic, tp.Partition.Value, this.limits, this.processor, this.inFlight, this.OnFinalised, this.OnBatchTaken, this.logger);
-            this.workers[tp] = worker;
+            var worker = new PartitionWorker(tp.Topic, tp.Partition.Value, _limits, _processor, _inFlight, this.OnFinalised, this.OnBatchTaken, _logger);
+            _workers[tp] = worker;
             worker.Start();
         }
 
-        this.progress.SetAssigned(this.workers.Count);
-        this.logger.LogInformation("Assigned {Count} partitions ({Partitions}); resuming from committed offsets", partitions.Count, string.Join(' ', partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
+        _progress.SetAssigned(_workers.Count);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.Assigned(partitions.Count, string.Join(' ', partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
+        }
     }
 
     private void OnRevoked(List<TopicPartitionOffset> partitions)
     {
-        var revoked = partitions.Select(p => p.TopicPartition).Where(this.workers.ContainsKey).ToList();
-        this.logger.LogInformation("Revoking {Count} partitions; finishing in-flight batches for up to {GraceMs} ms", revoked.Count, this.options.ShutdownTimeoutMs);
+        var revoked = partitions.Select(p => p.TopicPartition).Where(_workers.ContainsKey).ToList();
+        _logger.Revoking(revoked.Count, _options.ShutdownTimeoutMs);
         this.StopWorkers(revoked);
         this.ApplyFinalised();
         this.CommitStored(revoked);
@@ -327,24 +334,24 @@ internal sealed class ConsumerLoop
     private void OnLost(List<TopicPartitionOffset> partitions)
     {
         // Lost, not revoked: another member may already own them, so committing now could move their offsets.
-        var lost = partitions.Select(p => p.TopicPartition).Where(this.workers.ContainsKey).ToList();
-        this.logger.LogWarning("Lost {Count} partitions; abandoning their in-flight batches without committing", lost.Count);
-        var stops = lost.Select(tp => this.workers[tp].StopAsync(TimeSpan.Zero)).ToArray();
+        var lost = partitions.Select(p => p.TopicPartition).Where(_workers.ContainsKey).ToList();
+        _logger.Lost(lost.Count);
+        var stops = lost.Select(tp => _workers[tp].StopAsync(TimeSpan.Zero)).ToArray();
         Task.WaitAll(stops);
         this.Forget(lost);
     }
 
     private void StopWorkers(IReadOnlyCollection<TopicPartition> partitions)
     {
-        var stops = partitions.Select(tp => this.workers[tp].StopAsync(this.Grace)).ToArray();
+        var stops = partitions.Select(tp => _workers[tp].StopAsync(this.Grace)).ToArray();
         Task.WaitAll(stops);
     }
 
     private void CommitStored(IReadOnlyCollection<TopicPartition> partitions)
     {
         var offsets = partitions
-            .Where(this.stored.ContainsKey)
-            .Select(tp => new TopicPartitionOffset(tp, this.stored[tp]))
+            .Where(_stored.ContainsKey)
+            .Select(tp => new TopicPartitionOffset(tp, _stored[tp]))
             .ToList();
         if (offsets.Count == 0)
         {
@@ -353,14 +360,14 @@ internal sealed class ConsumerLoop
 
         try
         {
-            this.consumer!.Commit(offsets);
+            _consumer!.Commit(offsets);
             this.OnCommitted(new Error(ErrorCode.NoError), offsets.Select(o => new TopicPartitionOffsetError(o, new Error(ErrorCode.NoError))).ToList());
         }
         catch (KafkaException ex)
         {
             // The stored offsets are still committed by the next auto-commit or on close where possible;
             // otherwise the partitions' next owner reprocesses from the last commit (the ledger ignores replays).
-            this.logger.LogWarning("Committing {Count} partitions failed: {Reason}", offsets.Count, ex.Error.Reason);
+            _logger.CommitFailed(offsets.Count, ex.Error.Reason);
         }
     }
 
@@ -369,7 +376,7 @@ internal sealed class ConsumerLoop
         var paused = new List<TopicPartition>();
         foreach (var tp in partitions)
         {
-            if (this.workers.Remove(tp, out var worker))
+            if (_workers.Remove(tp, out var worker))
             {
                 if (worker.Paused)
                 {
@@ -377,10 +384,11 @@ internal sealed class ConsumerLoop
                 }
 
                 // Every caller stopped the worker first, so the processor is not in the middle of a batch of it.
-                this.processor.PartitionStopped(tp.Topic, tp.Partition.Value);
+                _processor.PartitionStopped(tp.Topic, tp.Partition.Value);
+                worker.Dispose();
             }
 
-            this.stored.Remove(tp);
+            _stored.Remove(tp);
         }
 
         if (paused.Count > 0)
@@ -389,24 +397,24 @@ internal sealed class ConsumerLoop
             // paused partition that comes back to this member (an eager rebalance does that) would never be fetched again.
             try
             {
-                this.consumer!.Resume(paused);
+                _consumer!.Resume(paused);
             }
             catch (KafkaException ex)
             {
-                this.logger.LogWarning("Could not resume {Count} paused partitions being given up: {Reason}", paused.Count, ex.Error.Reason);
+                _logger.ResumeFailed(paused.Count, ex.Error.Reason);
             }
         }
 
-        this.progress.SetAssigned(this.workers.Count);
+        _progress.SetAssigned(_workers.Count);
     }
 
     private void Shutdown(IConsumer<byte[], byte[]> consumer)
     {
-        var all = this.workers.Keys.ToList();
-        this.logger.LogInformation("Stopping: finishing in-flight batches of {Count} partitions for up to {GraceMs} ms, then committing and leaving the group", all.Count, this.options.ShutdownTimeoutMs);
+        var all = _workers.Keys.ToList();
+        _logger.Stopping(all.Count, _options.ShutdownTimeoutMs);
         this.StopWorkers(all);
         this.ApplyFinalised();
-        if (this.fatal is null)
+        if (_fatal is null)
         {
             this.CommitStored(all);
         }
@@ -418,7 +426,7 @@ internal sealed class ConsumerLoop
         }
         catch (KafkaException ex)
         {
-            this.logger.LogWarning("Closing the consumer failed: {Reason}", ex.Error.Reason);
+            _logger.CloseFailed(ex.Error.Reason);
         }
     }
 
@@ -426,7 +434,7 @@ internal sealed class ConsumerLoop
     {
         if (error.IsError)
         {
-            this.logger.LogWarning("Offset commit failed: {Code} {Reason}", error.Code, error.Reason);
+            _logger.OffsetCommitFailed(error.Code, error.Reason);
             return;
         }
 
@@ -434,26 +442,22 @@ internal sealed class ConsumerLoop
         {
             if (offset.Error.IsError)
             {
-                this.logger.LogWarning("Offset commit for {Topic} [{Partition}] failed: {Reason}", offset.Topic, offset.Partition.Value, offset.Error.Reason);
-            }
-            else if (offset.Offset.Value >= 0)
-            {
-                this.CommitObserver?.Invoke(offset.TopicPartitionOffset);
+                _logger.PartitionCommitFailed(offset.Topic, offset.Partition.Value, offset.Error.Reason);
             }
         }
     }
 
     private void OnError(Error error)
     {
-        this.connection?.Error(error);
+        _connection?.Error(error);
         if (error.IsFatal)
         {
-            this.logger.LogError("Fatal Kafka consumer error {Code}: {Reason}", error.Code, error.Reason);
-            this.fatal = error;
+            _logger.FatalError(error.Code, error.Reason);
+            _fatal = error;
         }
         else
         {
-            this.logger.LogWarning("Kafka consumer error {Code}: {Reason}", error.Code, error.Reason);
+            _logger.ConsumerError(error.Code, error.Reason);
         }
     }
 
@@ -466,6 +470,6 @@ internal sealed class ConsumerLoop
             SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
             _ => LogLevel.Debug,
         };
-        this.logger.Log(level, "librdkafka {Facility}: {Message}", message.Facility, message.Message);
+        _logger.Librdkafka(level, message.Facility, message.Message);
     }
 }

@@ -6,58 +6,58 @@ namespace Telemetry.Kafka.Consuming;
 /// </summary>
 public sealed class ConsumerProgress
 {
-    private long consumed;
-    private long processed;
-    private long batches;
-    private long retries;
-    private long deadLettered;
-    private long deadLetterFailures;
-    private long rebalances;
-    private long pauses;
-    private long lag;
-    private int assignedPartitions;
+    private long _consumed;
+    private long _processed;
+    private long _batches;
+    private long _retries;
+    private long _deadLettered;
+    private long _deadLetterFailures;
+    private long _rebalances;
+    private long _pauses;
+    private long _lag;
+    private int _assignedPartitions;
 
     /// <summary>Records received from Kafka.</summary>
-    public long Consumed => Interlocked.Read(ref this.consumed);
+    public long Consumed => Interlocked.Read(ref _consumed);
 
     /// <summary>Records finalised (counted or dead-lettered) and safe to commit.</summary>
-    public long Processed => Interlocked.Read(ref this.processed);
+    public long Processed => Interlocked.Read(ref _processed);
 
-    public long Batches => Interlocked.Read(ref this.batches);
+    public long Batches => Interlocked.Read(ref _batches);
 
-    public long Retries => Interlocked.Read(ref this.retries);
+    public long Retries => Interlocked.Read(ref _retries);
 
-    public long DeadLettered => Interlocked.Read(ref this.deadLettered);
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
 
-    public long DeadLetterFailures => Interlocked.Read(ref this.deadLetterFailures);
+    public long DeadLetterFailures => Interlocked.Read(ref _deadLetterFailures);
 
-    public long Rebalances => Interlocked.Read(ref this.rebalances);
+    public long Rebalances => Interlocked.Read(ref _rebalances);
 
     /// <summary>Times a partition's fetching was paused because its batches fell behind (back-pressure).</summary>
-    public long Pauses => Interlocked.Read(ref this.pauses);
+    public long Pauses => Interlocked.Read(ref _pauses);
 
     /// <summary>Sum over assigned partitions of high watermark minus the next offset to commit (refreshed about once a second).</summary>
-    public long Lag => Interlocked.Read(ref this.lag);
+    public long Lag => Interlocked.Read(ref _lag);
 
-    public int AssignedPartitions => Volatile.Read(ref this.assignedPartitions);
+    public int AssignedPartitions => Volatile.Read(ref _assignedPartitions);
 
-    internal void AddConsumed(long n) => Interlocked.Add(ref this.consumed, n);
+    internal void AddConsumed(long n) => Interlocked.Add(ref _consumed, n);
 
-    internal void AddProcessed(long n) => Interlocked.Add(ref this.processed, n);
+    internal void AddProcessed(long n) => Interlocked.Add(ref _processed, n);
 
-    internal void AddBatch() => Interlocked.Increment(ref this.batches);
+    internal void AddBatch() => Interlocked.Increment(ref _batches);
 
-    internal void AddRetries(long n) => Interlocked.Add(ref this.retries, n);
+    internal void AddRetries(long n) => Interlocked.Add(ref _retries, n);
 
-    internal void AddDeadLettered(long n) => Interlocked.Add(ref this.deadLettered, n);
+    internal void AddDeadLettered(long n) => Interlocked.Add(ref _deadLettered, n);
 
-    internal void AddDeadLetterFailure() => Interlocked.Increment(ref this.deadLetterFailures);
+    internal void AddDeadLetterFailure() => Interlocked.Increment(ref _deadLetterFailures);
 
-    internal void AddRebalance() => Interlocked.Increment(ref this.rebalances);
+    internal void AddRebalance() => Interlocked.Increment(ref _rebalances);
 
-    internal void AddPause() => Interlocked.Increment(ref this.pauses);
+    internal void AddPause() => Interlocked.Increment(ref _pauses);
 
-    internal void SetLag(long value) => Interlocked.Exchange(ref this.lag, value);
+    internal void SetLag(long value) => Interlocked.Exchange(ref _lag, value);
 
-    internal void SetAssigned(int count) => Volatile.Write(ref this.assignedPartitions, count);
+    internal void SetAssigned(int count) => Volatile.Write(ref _assignedPartitions, count);
 }

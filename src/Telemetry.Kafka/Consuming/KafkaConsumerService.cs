@@ -12,12 +12,12 @@ namespace Telemetry.Kafka.Consuming;
 /// </summary>
 internal sealed class KafkaConsumerService : BackgroundService
 {
-    private readonly KafkaOptions options;
-    private readonly IStandaloneBatchProcessor processor;
-    private readonly ConsumerProgress progress;
-    private readonly ILogger<KafkaConsumerService> logger;
-    private readonly IHostApplicationLifetime lifetime;
-    private readonly OwnTelemetry telemetry;
+    private readonly KafkaOptions _options;
+    private readonly IStandaloneBatchProcessor _processor;
+    private readonly ConsumerProgress _progress;
+    private readonly ILogger<KafkaConsumerService> _logger;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly OwnTelemetry _telemetry;
 
     public KafkaConsumerService(
         IOptions<KafkaOptions> options,
@@ -27,29 +27,29 @@ internal sealed class KafkaConsumerService : BackgroundService
         IHostApplicationLifetime lifetime,
         OwnTelemetry telemetry)
     {
-        this.telemetry = telemetry;
-        this.options = options.Value;
-        this.processor = processor;
-        this.progress = progress;
-        this.logger = logger;
-        this.lifetime = lifetime;
+        _telemetry = telemetry;
+        _options = options.Value;
+        _processor = processor;
+        _progress = progress;
+        _logger = logger;
+        _lifetime = lifetime;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var config = KafkaClientConfigs.Consumer(this.options, this.options.BootstrapServers);
-        var loop = new ConsumerLoop(this.options, config, this.processor, this.progress, this.logger, this.telemetry);
+        var config = KafkaClientConfigs.Consumer(_options, _options.BootstrapServers);
         return Task.Factory.StartNew(
             () =>
             {
+                using var loop = new ConsumerLoop(_options, config, _processor, _progress, _logger, _telemetry);
                 try
                 {
                     loop.Run(stoppingToken);
                 }
                 catch (Exception ex)
                 {
-                    this.logger.LogCritical(ex, "The Kafka consumer stopped on a fatal error; stopping the host");
-                    this.lifetime.StopApplication();
+                    _logger.StoppedOnFatalError(ex);
+                    _lifetime.StopApplication();
                     throw;
                 }
             },

@@ -10,30 +10,30 @@ namespace Telemetry.Kafka.Consuming;
 /// kept within the partition while partitions run independently. It never touches the consumer: it reports finalised
 /// offsets through a callback that the consume loop applies on its own thread.
 /// </summary>
-internal sealed class PartitionWorker
+internal sealed class PartitionWorker : IDisposable
 {
     // Records arrive in chunks, not one by one: a write that finds the worker waiting wakes it through the thread
     // pool, and one wake-up per record (with a fresh batch-timeout timer per wait) cost about 15 % of the CPU of the
     // bench's kafka run, on the same cores librdkafka's fetcher needs.
-    private readonly Channel<List<ConsumedRecord>> inbox = Channel.CreateUnbounded<List<ConsumedRecord>>(
+    private readonly Channel<List<ConsumedRecord>> _inbox = Channel.CreateUnbounded<List<ConsumedRecord>>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
 
-    private readonly BatchLimits limits;
-    private readonly IStandaloneBatchProcessor processor;
-    private readonly SemaphoreSlim inFlight;
-    private readonly Action<PartitionWorker, long> onFinalised;
-    private readonly Action onBatchTaken;
-    private readonly ILogger logger;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly CancellationTokenSource abandon = new();
-    private List<ConsumedRecord>? staged;
-    private long stagedBytes;
-    private List<ConsumedRecord>? chunk;
-    private int chunkIndex;
-    private int buffered;
-    private long bufferedBytes;
-    private long finalisedThrough = -1;
-    private Task run = Task.CompletedTask;
+    private readonly BatchLimits _limits;
+    private readonly IStandaloneBatchProcessor _processor;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly Action<PartitionWorker, long> _onFinalised;
+    private readonly Action _onBatchTaken;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abandon = new();
+    private List<ConsumedRecord>? _staged;
+    private long _stagedBytes;
+    private List<ConsumedRecord>? _chunk;
+    private int _chunkIndex;
+    private int _buffered;
+    private long _bufferedBytes;
+    private long _finalisedThrough = -1;
+    private Task _run = Task.CompletedTask;
 
     public PartitionWorker(
         string topic,
@@ -47,12 +47,12 @@ internal sealed class PartitionWorker
     {
         this.Topic = topic;
         this.Partition = partition;
-        this.limits = limits;
-        this.processor = processor;
-        this.inFlight = inFlight;
-        this.onFinalised = onFinalised;
-        this.onBatchTaken = onBatchTaken;
-        this.logger = logger;
+        _limits = limits;
+        _processor = processor;
+        _inFlight = inFlight;
+        _onFinalised = onFinalised;
+        _onBatchTaken = onBatchTaken;
+        _logger = logger;
     }
 
     public string Topic { get; }
@@ -60,16 +60,16 @@ internal sealed class PartitionWorker
     public int Partition { get; }
 
     /// <summary>Records received but not yet taken into a batch (the back-pressure signal).</summary>
-    public int Buffered => Volatile.Read(ref this.buffered);
+    public int Buffered => Volatile.Read(ref _buffered);
 
-    public long BufferedBytes => Interlocked.Read(ref this.bufferedBytes);
+    public long BufferedBytes => Interlocked.Read(ref _bufferedBytes);
 
     /// <summary>Offset of the first record this worker received; lag counts from here until something is finalised.</summary>
     public long FirstOffsetSeen { get; private set; } = -1;
 
     public bool Paused { get; set; }
 
-    public void Start() => this.run = Task.Run(this.RunAsync);
+    public void Start() => _run = Task.Run(this.RunAsync);
 
     /// <summary>
     /// Takes a record on the consume loop thread. It is handed to the worker with the records staged before it once
@@ -85,11 +85,11 @@ internal sealed class PartitionWorker
         }
 
         var size = PartitionBatch.SizeOf(record);
-        Interlocked.Increment(ref this.buffered);
-        Interlocked.Add(ref this.bufferedBytes, size);
-        (this.staged ??= new List<ConsumedRecord>(Math.Min(this.limits.MaxRecords, 1024))).Add(record);
-        this.stagedBytes += size;
-        if (this.staged.Count >= this.limits.MaxRecords || this.stagedBytes >= this.limits.MaxBytes)
+        Interlocked.Increment(ref _buffered);
+        Interlocked.Add(ref _bufferedBytes, size);
+        (_staged ??= new List<ConsumedRecord>(Math.Min(_limits.MaxRecords, 1024))).Add(record);
+        _stagedBytes += size;
+        if (_staged.Count >= _limits.MaxRecords || _stagedBytes >= _limits.MaxBytes)
         {
             this.Flush();
         }
@@ -100,14 +100,14 @@ internal sealed class PartitionWorker
     /// <summary>Hands the staged records to the worker. Called by the consume loop thread only.</summary>
     public void Flush()
     {
-        if (this.staged is null)
+        if (_staged is null)
         {
             return;
         }
 
-        this.inbox.Writer.TryWrite(this.staged);
-        this.staged = null;
-        this.stagedBytes = 0;
+        _inbox.Writer.TryWrite(_staged);
+        _staged = null;
+        _stagedBytes = 0;
     }
 
     /// <summary>
@@ -116,22 +116,22 @@ internal sealed class PartitionWorker
     /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        this.inbox.Writer.TryComplete();
-        await this.stopping.CancelAsync().ConfigureAwait(false);
-        if (!this.run.IsCompleted && grace > TimeSpan.Zero)
+        _inbox.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (!_run.IsCompleted && grace > TimeSpan.Zero)
         {
-            await Task.WhenAny(this.run, Task.Delay(grace)).ConfigureAwait(false);
+            await Task.WhenAny(_run, Task.Delay(grace)).ConfigureAwait(false);
         }
 
-        if (!this.run.IsCompleted)
+        if (!_run.IsCompleted)
         {
-            this.logger.LogWarning("Abandoning the in-flight batch of {Topic} [{Partition}] after {GraceMs} ms; it will be redelivered", this.Topic, this.Partition, (int)grace.TotalMilliseconds);
-            await this.abandon.CancelAsync().ConfigureAwait(false);
+            _logger.AbandoningBatch(this.Topic, this.Partition, (int)grace.TotalMilliseconds);
+            await _abandon.CancelAsync().ConfigureAwait(false);
         }
 
         try
         {
-            await this.run.ConfigureAwait(false);
+            await _run.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -139,9 +139,16 @@ internal sealed class PartitionWorker
         }
     }
 
+    /// <summary>Frees the cancellation sources; call after <see cref="StopAsync"/>, which waits for the run to end.</summary>
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _abandon.Dispose();
+    }
+
     private async Task RunAsync()
     {
-        while (!this.stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             var batch = await this.NextBatchAsync().ConfigureAwait(false);
             if (batch is null)
@@ -154,20 +161,20 @@ internal sealed class PartitionWorker
             {
                 try
                 {
-                    await this.inFlight.WaitAsync(this.stopping.Token).ConfigureAwait(false);
+                    await _inFlight.WaitAsync(_stopping.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
 
-                var context = new StandaloneBatchContext(this.Finalise, this.inFlight, this.stopping.Token, this.abandon.Token);
+                var context = new StandaloneBatchContext(this.Finalise, _inFlight, _stopping.Token, _abandon.Token);
                 try
                 {
-                    await this.processor.ProcessAsync(batch, context).ConfigureAwait(false);
+                    await _processor.ProcessAsync(batch, context).ConfigureAwait(false);
                     break;
                 }
-                catch (OperationCanceledException) when (this.stopping.IsCancellationRequested)
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
                 {
                     return;
                 }
@@ -176,8 +183,8 @@ internal sealed class PartitionWorker
                     // A processor is expected to handle failures itself; anything that escapes is a fault we retry
                     // (never skip), so the batch is neither lost nor committed.
                     failures++;
-                    this.logger.LogError(ex, "Processing a batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset} failed unexpectedly (attempt {Attempt}); retrying", this.Topic, this.Partition, batch.FirstOffset, batch.LastOffset, failures);
-                    var delay = TimeSpan.FromMilliseconds(Math.Min(this.limits.FaultBackoffMaxMs, 100 * Math.Pow(2, Math.Min(failures, 16))));
+                    _logger.BatchFailed(ex, this.Topic, this.Partition, batch.FirstOffset, batch.LastOffset, failures);
+                    var delay = TimeSpan.FromMilliseconds(Math.Min(_limits.FaultBackoffMaxMs, 100 * Math.Pow(2, Math.Min(failures, 16))));
                     try
                     {
                         await context.BackoffAsync(delay).ConfigureAwait(false);
@@ -199,24 +206,24 @@ internal sealed class PartitionWorker
     private void Finalise(long offset)
     {
         // Monotonic per partition: a processor may report the same point twice, never go back.
-        if (offset > this.finalisedThrough)
+        if (offset > _finalisedThrough)
         {
-            this.finalisedThrough = offset;
-            this.onFinalised(this, offset);
+            _finalisedThrough = offset;
+            _onFinalised(this, offset);
         }
     }
 
     private async Task<PartitionBatch?> NextBatchAsync()
     {
-        var reader = this.inbox.Reader;
-        var records = new List<ConsumedRecord>(Math.Min(this.limits.MaxRecords, 1024));
+        var reader = _inbox.Reader;
+        var records = new List<ConsumedRecord>(Math.Min(_limits.MaxRecords, 1024));
         long bytes = 0;
 
-        if (this.chunk is null)
+        if (_chunk is null)
         {
             try
             {
-                if (!await reader.WaitToReadAsync(this.stopping.Token).ConfigureAwait(false))
+                if (!await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -227,24 +234,24 @@ internal sealed class PartitionWorker
             }
         }
 
-        var deadline = Environment.TickCount64 + this.limits.TimeoutMs;
+        var deadline = Environment.TickCount64 + _limits.TimeoutMs;
         while (true)
         {
-            while (records.Count < this.limits.MaxRecords)
+            while (records.Count < _limits.MaxRecords)
             {
-                if (this.chunk is null)
+                if (_chunk is null)
                 {
                     if (!reader.TryRead(out var next))
                     {
                         break;
                     }
 
-                    (this.chunk, this.chunkIndex) = (next, 0);
+                    (_chunk, _chunkIndex) = (next, 0);
                 }
 
-                var record = this.chunk[this.chunkIndex];
+                var record = _chunk[_chunkIndex];
                 var size = PartitionBatch.SizeOf(record);
-                if (records.Count > 0 && bytes + size > this.limits.MaxBytes)
+                if (records.Count > 0 && bytes + size > _limits.MaxBytes)
                 {
                     // The record stays at the head of the chunk and starts the next batch.
                     return this.Take(records, bytes);
@@ -252,30 +259,30 @@ internal sealed class PartitionWorker
 
                 records.Add(record);
                 bytes += size;
-                if (++this.chunkIndex == this.chunk.Count)
+                if (++_chunkIndex == _chunk.Count)
                 {
-                    this.chunk = null;
+                    _chunk = null;
                 }
             }
 
             var remaining = deadline - Environment.TickCount64;
-            if (records.Count >= this.limits.MaxRecords || remaining <= 0)
+            if (records.Count >= _limits.MaxRecords || remaining <= 0)
             {
                 return this.Take(records, bytes);
             }
 
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(this.stopping.Token);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             wait.CancelAfter(TimeSpan.FromMilliseconds(remaining));
             try
             {
                 if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
                 {
-                    return records.Count > 0 && !this.stopping.IsCancellationRequested ? this.Take(records, bytes) : null;
+                    return records.Count > 0 && !_stopping.IsCancellationRequested ? this.Take(records, bytes) : null;
                 }
             }
             catch (OperationCanceledException)
             {
-                if (this.stopping.IsCancellationRequested)
+                if (_stopping.IsCancellationRequested)
                 {
                     return null;
                 }
@@ -287,9 +294,9 @@ internal sealed class PartitionWorker
 
     private PartitionBatch Take(List<ConsumedRecord> records, long bytes)
     {
-        Interlocked.Add(ref this.buffered, -records.Count);
-        Interlocked.Add(ref this.bufferedBytes, -bytes);
-        this.onBatchTaken();
+        Interlocked.Add(ref _buffered, -records.Count);
+        Interlocked.Add(ref _bufferedBytes, -bytes);
+        _onBatchTaken();
         return new PartitionBatch(this.Topic, this.Partition, records, bytes);
     }
 }

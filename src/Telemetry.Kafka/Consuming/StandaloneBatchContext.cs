@@ -6,14 +6,14 @@ namespace Telemetry.Kafka.Consuming;
 /// </summary>
 internal sealed class StandaloneBatchContext
 {
-    private readonly Action<long> finalise;
-    private readonly SemaphoreSlim inFlight;
-    private bool holdsSlot = true;
+    private readonly Action<long> _finalise;
+    private readonly SemaphoreSlim _inFlight;
+    private bool _holdsSlot = true;
 
     public StandaloneBatchContext(Action<long> finalise, SemaphoreSlim inFlight, CancellationToken stopping, CancellationToken abandon)
     {
-        this.finalise = finalise;
-        this.inFlight = inFlight;
+        _finalise = finalise;
+        _inFlight = inFlight;
         this.Stopping = stopping;
         this.Abandon = abandon;
     }
@@ -25,7 +25,7 @@ internal sealed class StandaloneBatchContext
     public CancellationToken Abandon { get; }
 
     /// <summary>Everything up to and including <paramref name="offset"/> is decided and durable; commit past it.</summary>
-    public void Finalise(long offset) => this.finalise(offset);
+    public void Finalise(long offset) => _finalise(offset);
 
     /// <summary>
     /// Waits a retry backoff. The in-flight slot is released meanwhile, so a partition that waits does not hold up
@@ -35,16 +35,16 @@ internal sealed class StandaloneBatchContext
     {
         this.Release();
         await Task.Delay(delay, this.Stopping).ConfigureAwait(false);
-        await this.inFlight.WaitAsync(this.Stopping).ConfigureAwait(false);
-        this.holdsSlot = true;
+        await _inFlight.WaitAsync(this.Stopping).ConfigureAwait(false);
+        _holdsSlot = true;
     }
 
     internal void Release()
     {
-        if (this.holdsSlot)
+        if (_holdsSlot)
         {
-            this.holdsSlot = false;
-            this.inFlight.Release();
+            _holdsSlot = false;
+            _inFlight.Release();
         }
     }
 }

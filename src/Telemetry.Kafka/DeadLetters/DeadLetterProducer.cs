@@ -21,22 +21,22 @@ namespace Telemetry.Kafka.DeadLetters;
 /// </remarks>
 internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
 {
-    private readonly KafkaOptions options;
-    private readonly ILogger<DeadLetterProducer> logger;
-    private readonly TimeProvider time;
-    private readonly OwnTelemetry? telemetry;
-    private readonly Lock gate = new();
-    private IProducer<byte[]?, byte[]>? producer;
+    private readonly KafkaOptions _options;
+    private readonly ILogger<DeadLetterProducer> _logger;
+    private readonly TimeProvider _time;
+    private readonly OwnTelemetry? _telemetry;
+    private readonly Lock _gate = new();
+    private IProducer<byte[]?, byte[]>? _producer;
 
     /// <summary>The <c>event.type</c> of what this producer publishes.</summary>
     public const string EventType = "dead_letter";
 
     public DeadLetterProducer(IOptions<KafkaOptions> options, ILogger<DeadLetterProducer> logger, TimeProvider? time = null, OwnTelemetry? telemetry = null)
     {
-        this.options = options.Value;
-        this.logger = logger;
-        this.time = time ?? TimeProvider.System;
-        this.telemetry = telemetry;
+        _options = options.Value;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _telemetry = telemetry;
     }
 
     public async Task<DeadLetterResult> PublishAsync(IReadOnlyList<DeadLetter> deadLetters, string consumerGroup, CancellationToken cancellationToken)
@@ -49,14 +49,14 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
 
         var producer = this.Producer();
         var started = Stopwatch.GetTimestamp();
-        var failedAt = this.time.GetUtcNow();
+        var failedAt = _time.GetUtcNow();
         var deliveries = new Task<DeliveryResult<byte[]?, byte[]>>[deadLetters.Count];
         for (var i = 0; i < deadLetters.Count; i++)
         {
             var letter = deadLetters[i];
             try
             {
-                deliveries[i] = producer.ProduceAsync(this.options.DeadLetterTopicFor(letter.Record.Topic), this.ToMessage(letter, consumerGroup, failedAt), CancellationToken.None);
+                deliveries[i] = producer.ProduceAsync(_options.DeadLetterTopicFor(letter.Record.Topic), ToMessage(letter, consumerGroup, failedAt), CancellationToken.None);
             }
             catch (ProduceException<byte[]?, byte[]> ex)
             {
@@ -94,7 +94,7 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
                 this.Reset(producer);
             }
 
-            this.logger.LogWarning("Dead letter for {Topic} [{Partition}] @{Offset} not confirmed ({Code}); the offset stays uncommitted", record.Topic, record.Partition, record.Offset, error.Code);
+            _logger.NotConfirmed(record.Topic, record.Partition, record.Offset, error.Code);
             return new DeadLetterResult(i, new DeadLetterWriteException(record.Topic, record.Partition, record.Offset, error, task.Exception?.InnerException));
         }
 
@@ -113,7 +113,7 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
     /// <summary>Seed 001's publish metrics for one call, per dead-letter topic (a batch may span several source topics).</summary>
     private void RecordPublish(IReadOnlyList<DeadLetter> deadLetters, Task<DeliveryResult<byte[]?, byte[]>>[] deliveries, TimeSpan duration)
     {
-        if (this.telemetry is null)
+        if (_telemetry is null)
         {
             return;
         }
@@ -121,37 +121,37 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
         var perTopic = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < deliveries.Length; i++)
         {
-            var topic = this.options.DeadLetterTopicFor(deadLetters[i].Record.Topic);
+            var topic = _options.DeadLetterTopicFor(deadLetters[i].Record.Topic);
             if (Persisted(deliveries[i]))
             {
                 perTopic[topic] = perTopic.GetValueOrDefault(topic) + 1;
             }
             else
             {
-                this.telemetry.PublishFailed(topic, EventType, deliveries[i].IsCompleted ? ErrorOf(deliveries[i]).Code.ToString() : "no_delivery_report");
+                _telemetry.PublishFailed(topic, EventType, deliveries[i].IsCompleted ? ErrorOf(deliveries[i]).Code.ToString() : "no_delivery_report");
             }
         }
 
         foreach (var (topic, count) in perTopic)
         {
-            this.telemetry.Published(topic, EventType, count, duration);
+            _telemetry.Published(topic, EventType, count, duration);
         }
     }
 
     public void Dispose()
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            if (this.producer is { } p)
+            if (_producer is { } p)
             {
                 p.Flush(TimeSpan.FromSeconds(5));
                 p.Dispose();
-                this.producer = null;
+                _producer = null;
             }
         }
     }
 
-    internal Message<byte[]?, byte[]> ToMessage(DeadLetter letter, string consumerGroup, DateTimeOffset failedAt)
+    private static Message<byte[]?, byte[]> ToMessage(DeadLetter letter, string consumerGroup, DateTimeOffset failedAt)
     {
         var record = letter.Record;
         var headers = new Headers();
@@ -179,13 +179,13 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
 
     private IProducer<byte[]?, byte[]> Producer()
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            return this.producer ??= new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.DeadLetterProducer(this.options, this.options.BootstrapServers))
+            return _producer ??= new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.DeadLetterProducer(_options, _options.BootstrapServers))
                 .SetErrorHandler((_, e) =>
                 {
-                    this.telemetry?.ConnectionFailed(e.Code.ToString());
-                    this.logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Dead-letter producer error {Code}: {Reason}", e.Code, e.Reason);
+                    _telemetry?.ConnectionFailed(e.Code.ToString());
+                    _logger.ProducerError(e.IsFatal ? LogLevel.Error : LogLevel.Warning, e.Code, e.Reason);
                 })
                 .SetLogHandler((_, _) => { })
                 .Build();
@@ -195,11 +195,11 @@ internal sealed class DeadLetterProducer : IDeadLetterPublisher, IDisposable
     /// <summary>A fatal error (idempotence state lost) makes the producer unusable; the next write builds a fresh one.</summary>
     private void Reset(IProducer<byte[]?, byte[]> failed)
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            if (ReferenceEquals(this.producer, failed))
+            if (ReferenceEquals(_producer, failed))
             {
-                this.producer = null;
+                _producer = null;
             }
         }
 

@@ -30,16 +30,16 @@ namespace Telemetry.Kafka.Replay;
 /// </remarks>
 public sealed class DeadLetterReplayer
 {
-    private readonly KafkaOptions options;
-    private readonly ILogger<DeadLetterReplayer> logger;
-    private readonly OwnTelemetry? telemetry;
+    private readonly KafkaOptions _options;
+    private readonly ILogger<DeadLetterReplayer> _logger;
+    private readonly OwnTelemetry? _telemetry;
 
     public DeadLetterReplayer(IOptions<KafkaOptions> options, ILogger<DeadLetterReplayer> logger, OwnTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.options = options.Value;
-        this.logger = logger;
-        this.telemetry = telemetry;
+        _options = options.Value;
+        _logger = logger;
+        _telemetry = telemetry;
     }
 
     /// <summary>The <c>event.type</c> of a replayed dead letter in the publish metrics.</summary>
@@ -55,7 +55,7 @@ public sealed class DeadLetterReplayer
         var items = new List<ReplayItem>();
         var published = new Dictionary<string, int>(StringComparer.Ordinal);
         var publishing = TimeSpan.Zero;
-        using var producer = request.DryRun ? null : new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(this.options, this.options.BootstrapServers, "dlq-replay")).Build();
+        using var producer = request.DryRun ? null : new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(_options, _options.BootstrapServers, "dlq-replay")).Build();
         foreach (var result in this.ReadAll(request.DeadLetterTopic, cancellationToken))
         {
             var record = result.ToConsumedRecord();
@@ -106,7 +106,7 @@ public sealed class DeadLetterReplayer
             }
             catch (ProduceException<byte[]?, byte[]?> ex)
             {
-                this.telemetry?.PublishFailed(target, EventType, ex.Error.Code.ToString());
+                _telemetry?.PublishFailed(target, EventType, ex.Error.Code.ToString());
                 this.RecordPublished(published, publishing);
                 throw;
             }
@@ -126,7 +126,7 @@ public sealed class DeadLetterReplayer
         producer?.Flush(cancellationToken);
         this.RecordPublished(published, publishing);
         var report = new ReplayReport(request.DryRun, items);
-        this.logger.LogInformation("dlq replay of {Topic}: {Replayed} replayed{DryRun}, {Filtered} filtered, {Already} already replayed", request.DeadLetterTopic, report.Replayed, request.DryRun ? " (dry run)" : string.Empty, report.Filtered, report.AlreadyReplayed);
+        _logger.Replayed(request.DeadLetterTopic, report.Replayed, request.DryRun ? " (dry run)" : string.Empty, report.Filtered, report.AlreadyReplayed);
         return report;
     }
 
@@ -134,7 +134,7 @@ public sealed class DeadLetterReplayer
     {
         foreach (var (topic, count) in published)
         {
-            this.telemetry?.Published(topic, EventType, count, duration);
+            _telemetry?.Published(topic, EventType, count, duration);
         }
     }
 
@@ -157,10 +157,10 @@ public sealed class DeadLetterReplayer
     /// <summary>Every record of the topic from the earliest offset to the end at the time of the call, partition by partition.</summary>
     private List<ConsumeResult<byte[], byte[]>> ReadAll(string topic, CancellationToken cancellationToken)
     {
-        var config = KafkaClientConfigs.Consumer(this.options, this.options.BootstrapServers);
-        config.GroupId = this.options.ConsumerGroup + ".dlq-replay";
+        var config = KafkaClientConfigs.Consumer(_options, _options.BootstrapServers);
+        config.GroupId = _options.ConsumerGroup + ".dlq-replay";
         config.EnableAutoCommit = false;
-        config.ClientId = this.options.ClientId + "-dlq-replay";
+        config.ClientId = _options.ClientId + "-dlq-replay";
         // The end is reached at EOF too: the last offsets of a compacted marker topic (or a transaction marker) are never delivered as records.
         config.EnablePartitionEof = true;
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).Build();

@@ -40,7 +40,11 @@ internal sealed class TableAggregateSink : IAggregateSink
         await _notable.UpsertAsync(batch.NotableEvents, cancellationToken);
     }
 
-    /// <summary>Reads the touched rows of every PartitionKey and plans the conditional transactions (test hook).</summary>
+    /// <summary>
+    /// Reads the touched rows of every PartitionKey and plans the conditional transactions. <see cref="WriteAsync"/> is
+    /// this plan followed by <see cref="SubmitAsync"/>; the two halves are internal seams so tests can put a second
+    /// writer or a crash between reading and writing, which no timing of the public call can do reliably.
+    /// </summary>
     internal async Task<List<PlannedTransaction>> PlanAsync(IPartitionBatchAggregates batch, CancellationToken cancellationToken)
     {
         var view = new BatchView(batch);
@@ -54,7 +58,7 @@ internal sealed class TableAggregateSink : IAggregateSink
         return plan;
     }
 
-    /// <summary>Submits one planned transaction; throws <see cref="LedgerConcurrencyException"/> if its reads went stale (test hook).</summary>
+    /// <summary>Submits one planned transaction; throws <see cref="LedgerConcurrencyException"/> if its reads went stale.</summary>
     internal Task SubmitAsync(PlannedTransaction transaction, CancellationToken cancellationToken) =>
         TransactionSubmitter.SubmitAsync(_tables.Minute, transaction, cancellationToken);
 

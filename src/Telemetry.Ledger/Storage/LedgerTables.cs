@@ -9,7 +9,7 @@ namespace Telemetry.Ledger.Storage;
 /// The ledger's tables and the one client they share. Tables are created on first use (once per process), so a
 /// host starts even while storage is briefly down and the first write surfaces the outage instead.
 /// </summary>
-internal sealed class LedgerTables
+internal sealed class LedgerTables : IDisposable
 {
     private readonly TableServiceClient _service;
     private readonly SemaphoreSlim _createLock = new(1, 1);
@@ -118,4 +118,7 @@ internal sealed class LedgerTables
 
         return table.Value.WaitAsync(cancellationToken);
     }
+
+    /// <summary>The container disposes the singleton at shutdown; the clients hold nothing to free.</summary>
+    public void Dispose() => _createLock.Dispose();
 }

@@ -45,7 +45,7 @@ internal sealed class KafkaLagSource : IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<PartitionOffsets>> ReadAsync(IAdminClient admin, string group, IReadOnlyList<string> topics, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<PartitionOffsets>> ReadAsync(IAdminClient admin, string group, IReadOnlyList<string> topics, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var partitions = await Task.Run(() => topics.SelectMany(t => Partitions(admin, t, timeout)).ToList(), cancellationToken).ConfigureAwait(false);
         if (partitions.Count == 0)

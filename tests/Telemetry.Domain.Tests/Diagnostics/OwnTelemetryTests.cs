@@ -49,8 +49,8 @@ public sealed class OwnTelemetryTests
         using var listener = new OwnTelemetryListener(telemetry);
 
         telemetry.MessagesConsumed("telemetry.events", 2, "kafee.batch.process_end", 40);
-        telemetry.HandlerSucceeded("telemetry.ingest", "kafee.batch.process_end", TimeSpan.FromMilliseconds(1.5));
-        telemetry.HandlerFailed("telemetry.ingest", "snakepit.worker.crash", "TimeoutException", TimeSpan.FromMilliseconds(4));
+        telemetry.Handled("telemetry.ingest", "kafee.batch.process_end", [MessageOutcome.Succeeded], TimeSpan.FromMilliseconds(1.5));
+        telemetry.Handled("telemetry.ingest", "snakepit.worker.crash", [MessageOutcome.Failed("TimeoutException")], TimeSpan.FromMilliseconds(4));
         telemetry.Published("telemetry.events.dlq", "dead_letter", 3, TimeSpan.FromMilliseconds(8));
         telemetry.PublishFailed("telemetry.events.dlq", "dead_letter", "BrokerNotAvailable");
         telemetry.ConnectionFailed("Local_Transport");

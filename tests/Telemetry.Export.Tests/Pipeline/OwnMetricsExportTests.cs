@@ -22,8 +22,8 @@ public sealed class OwnMetricsExportTests
         var batch = new KafeeBatchTags(topic, 3, group, AckStrategy.AllOrNothing);
 
         own.MessagesConsumed(topic, 3, "OrderCreated", 5);
-        own.HandlerSucceeded(group, "OrderCreated", TimeSpan.FromMilliseconds(12.5));
-        own.HandlerFailed(group, "OrderCreated", "TimeoutError", TimeSpan.FromMilliseconds(40));
+        own.Handled(group, "OrderCreated", [MessageOutcome.Succeeded], TimeSpan.FromMilliseconds(12.5));
+        own.Handled(group, "OrderCreated", [MessageOutcome.Failed("TimeoutError")], TimeSpan.FromMilliseconds(40));
         own.Published(topic, "OrderCreated", 7, TimeSpan.FromMilliseconds(3));
         own.PublishFailed(topic, "OrderCreated", "KafkaException");
         own.ConnectionFailed("Broker_" + topic);
@@ -75,7 +75,7 @@ public sealed class OwnMetricsExportTests
         var expected = new Distribution();
         foreach (var ms in new[] { 3.25, 17.5, 120.125, 4.0, 980.5 })
         {
-            own.HandlerSucceeded(handler, "OrderCreated", TimeSpan.FromMilliseconds(ms));
+            own.Handled(handler, "OrderCreated", [MessageOutcome.Succeeded], TimeSpan.FromMilliseconds(ms));
             expected.Record(TimeSpan.FromMilliseconds(ms).TotalMilliseconds);
         }
 

@@ -156,7 +156,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         return double.NaN;
     }
 
-    private static IEnumerable<byte[]> Messages(byte[] message, int field)
+    private static List<byte[]> Messages(byte[] message, int field)
     {
         var found = new List<byte[]>();
         var input = new CodedInputStream(message);

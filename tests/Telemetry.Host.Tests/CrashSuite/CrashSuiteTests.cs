@@ -287,7 +287,7 @@ public sealed class CrashSuiteTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>The topic holds exactly what was produced (the mock drops old data silently when a partition fills up).</summary>
-    private void VerifyStoredLog(string topic, IReadOnlyList<ConsumedRecord> produced)
+    private void VerifyStoredLog(string topic, List<ConsumedRecord> produced)
     {
         var stored = Cluster.ReadAll(topic, TimeSpan.FromSeconds(60));
         Assert.Equal(produced.Count, stored.Count);

@@ -140,7 +140,7 @@ internal static partial class FunctionConstructors
     }
 
     /// <summary>Public types of the product's assemblies and of every assembly they reference: all a function can inject.</summary>
-    private static IReadOnlyList<Type> LoadKnownTypes()
+    private static List<Type> LoadKnownTypes()
     {
         var product = OptionsKeys.ProductAssemblies().ToList();
         var assemblies = product

@@ -52,7 +52,7 @@ public sealed class SampleSettingsValidationTests
         Assert.Contains(failures, failure => failure.Contains("Ledger:TablePrefix", StringComparison.Ordinal));
     }
 
-    private static IReadOnlyList<string> BindAndValidate<TOptions>(IConfiguration configuration)
+    private static List<string> BindAndValidate<TOptions>(IConfiguration configuration)
         where TOptions : class
     {
         var services = new ServiceCollection();

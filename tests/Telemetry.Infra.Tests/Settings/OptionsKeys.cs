@@ -40,7 +40,7 @@ internal static class OptionsKeys
         return colon > 0 && Sections.Contains(normalized[..colon]);
     }
 
-    private static IReadOnlyList<OptionsClass> Discover()
+    private static List<OptionsClass> Discover()
     {
         var directory = AppContext.BaseDirectory;
         var assemblies = Directory.GetFiles(directory, "Telemetry.*.dll")

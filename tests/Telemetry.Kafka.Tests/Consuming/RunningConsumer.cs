@@ -20,19 +20,18 @@ internal sealed class RunningConsumer : IAsyncDisposable
         config.HeartbeatIntervalMs = 250;
         config.TopicMetadataRefreshIntervalMs = 1000;
         configure?.Invoke(config);
-        var consumerLoop = new ConsumerLoop(options, config, processor, this.Progress, new ConsoleTestLogger(config.ClientId), telemetry ?? new OwnTelemetry())
-        {
-            CommitObserver = c => this.Committed.Enqueue((c.Partition.Value, c.Offset.Value, System.Diagnostics.Stopwatch.GetTimestamp())),
-        };
-        _loop = Task.Factory.StartNew(() => consumerLoop.Run(_stop.Token), TaskCreationOptions.LongRunning);
+        _loop = Task.Factory.StartNew(
+            () =>
+            {
+                using var consumerLoop = new ConsumerLoop(options, config, processor, this.Progress, new ConsoleTestLogger(config.ClientId), telemetry ?? new OwnTelemetry());
+                consumerLoop.Run(_stop.Token);
+            },
+            TaskCreationOptions.LongRunning);
     }
 
     public KafkaOptions Options { get; }
 
     public ConsumerProgress Progress { get; } = new();
-
-    /// <summary>Offsets the coordinator confirmed for this member, in order (next offset to read).</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<(int Partition, long Offset, long At)> Committed { get; } = new();
 
     public static KafkaOptions OptionsFor(MockKafkaCluster cluster, string topic, string group) => new()
     {
