@@ -21,9 +21,6 @@ internal static class MockClusterNative
     private delegate IntPtr HandleMockClusterFn(IntPtr rk);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    private delegate IntPtr ClusterBootstrapsFn(IntPtr mcluster);
-
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int TopicCreateFn(IntPtr mcluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitionCount, int replicationFactor);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -57,10 +54,6 @@ internal static class MockClusterNative
 
         return mcluster;
     }
-
-    public static string Bootstraps(IntPtr mcluster) =>
-        Marshal.PtrToStringUTF8(Bound.Value.ClusterBootstraps(mcluster))
-        ?? throw new InvalidOperationException("rd_kafka_mock_cluster_bootstraps returned null.");
 
     public static void CreateTopic(IntPtr mcluster, string topic, int partitions)
     {
@@ -123,7 +116,6 @@ internal static class MockClusterNative
         return new Api(
             path,
             Export<HandleMockClusterFn>("rd_kafka_handle_mock_cluster"),
-            Export<ClusterBootstrapsFn>("rd_kafka_mock_cluster_bootstraps"),
             Export<TopicCreateFn>("rd_kafka_mock_topic_create"),
             Export<TopicSetErrorFn>("rd_kafka_mock_topic_set_error"),
             Export<PushRequestErrorsArrayFn>("rd_kafka_mock_push_request_errors_array"),
@@ -162,7 +154,6 @@ internal static class MockClusterNative
     private sealed record Api(
         string Path,
         HandleMockClusterFn HandleMockCluster,
-        ClusterBootstrapsFn ClusterBootstraps,
         TopicCreateFn TopicCreate,
         TopicSetErrorFn TopicSetError,
         PushRequestErrorsArrayFn PushRequestErrorsArray,

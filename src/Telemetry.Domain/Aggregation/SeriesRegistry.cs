@@ -25,7 +25,6 @@ internal sealed class SeriesRegistry
     private readonly List<int> _metricOf = [];
     private readonly List<MetricDefinition> _metricDefinitions = [];
     private readonly List<int> _tupleOf = [];
-    private readonly List<bool> _isOverflow = [];
     private readonly Dictionary<int, int> _overflowByMetric = [];
     private readonly int _capacity;
     private int[] _keySetByMetric = [];
@@ -40,10 +39,6 @@ internal sealed class SeriesRegistry
     public MetricSeries this[int id] => _series[id];
 
     public int MetricOf(int id) => _metricOf[id];
-
-    public MetricDefinition MetricDefinitionOf(int id) => _metricDefinitions[id];
-
-    public bool IsOverflow(int id) => _isOverflow[id];
 
     /// <summary>Metrics with the same dimension keys share a key set, and so their dimension tuples.</summary>
     public int KeySetOf(MetricDefinition metric)
@@ -135,7 +130,6 @@ internal sealed class SeriesRegistry
         _metricOf.Add(metric.Id);
         _metricDefinitions.Add(metric);
         _tupleOf.Add(tuple);
-        _isOverflow.Add(false);
         if (tuple >= _byTuple.Length)
         {
             Array.Resize(ref _byTuple, Math.Max(tuple + 1, _byTuple.Length * 2));
@@ -158,7 +152,6 @@ internal sealed class SeriesRegistry
         _metricOf.Add(metric.Id);
         _metricDefinitions.Add(metric);
         _tupleOf.Add(-1);
-        _isOverflow.Add(true);
         _overflowByMetric.Add(metric.Id, id);
         return id;
     }
@@ -229,8 +222,6 @@ internal sealed class SeriesRegistry
 
             _hash = hash;
         }
-
-        public string? ValueAt(int index) => _values[index];
 
         public bool Equals(SeriesKey other)
         {

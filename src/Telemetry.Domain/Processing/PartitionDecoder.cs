@@ -111,9 +111,6 @@ public sealed class PartitionDecoder
 
     public TelemetryCatalog Catalog => _catalog;
 
-    /// <summary>The newest event time seen (Unix ms); lateness is measured against it.</summary>
-    public long MaxEventTimeUnixMs => _maxEventTimeMs;
-
     /// <summary>
     /// Decodes and validates every record, and records its observations for aggregation. Records must belong to
     /// this decoder's topic and partition and come in ascending offset order. Invalidates the previous batch.

@@ -64,13 +64,4 @@ internal static class AggregateMetricNames
     /// <summary>Every Azure Monitor name a metric is exported under.</summary>
     public static IReadOnlyList<string> ExportedNames(string metricName, string unit) =>
         StatisticsOf(metricName, unit).Select(s => NameOf(metricName, unit, s)).ToArray();
-
-    /// <summary>The quantile a statistic reads, or null for count, sum, min and max.</summary>
-    internal static double? QuantileOf(AggregateStatistic statistic) => statistic switch
-    {
-        AggregateStatistic.P50 => 0.50,
-        AggregateStatistic.P95 => 0.95,
-        AggregateStatistic.P99 => 0.99,
-        _ => null,
-    };
 }

@@ -19,7 +19,6 @@ internal sealed class PendingAggregates
     private readonly TimeSpan _grace;
     private readonly TimeProvider _time;
     private long _dropped;
-    private long _droppedValues;
     private long _folded;
 
     public PendingAggregates(int capacity, TimeSpan grace, TimeProvider time)
@@ -32,9 +31,6 @@ internal sealed class PendingAggregates
 
     /// <summary>(series, minute) aggregates dropped because the buffer was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
-
-    /// <summary>Recorded values inside the dropped aggregates.</summary>
-    public long DroppedValues => Interlocked.Read(ref _droppedValues);
 
     /// <summary>Minute windows folded into a neighbour's point because a backlog became ready at once.</summary>
     public long Folded => Interlocked.Read(ref _folded);
@@ -72,7 +68,6 @@ internal sealed class PendingAggregates
                 _arrival.RemoveFirst();
                 _index.Remove(oldest.Value.Key);
                 Interlocked.Increment(ref _dropped);
-                Interlocked.Add(ref _droppedValues, oldest.Value.Distribution.Count);
             }
 
             // A copy: the core may reuse its distributions once the sink returns.
