@@ -67,7 +67,7 @@ internal abstract class TargetPoller<TTarget> : IPoller
     /// <summary>A target that threw: logs it and returns the reason (after the target's name). Overridden to add clean-up.</summary>
     private protected virtual string Failed(TTarget target, Exception exception)
     {
-        Logger.LogWarning(exception, "Poll of {Target} failed", Describe(target));
+        Logger.PollFailed(exception, Describe(target));
         return exception.GetType().Name;
     }
 

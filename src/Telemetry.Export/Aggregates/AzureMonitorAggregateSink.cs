@@ -64,7 +64,7 @@ internal sealed class AzureMonitorAggregateSink : IAggregateSink
             // Export is best effort next to the ledger: a fault here must not fail the batch or its commit.
             if (Interlocked.Exchange(ref _failureLogged, 1) == 0)
             {
-                _logger.LogWarning(ex, "Azure Monitor aggregate export skipped a batch of {Topic}/{Partition}; processing continues. Further failures are not logged.", batch.Topic, batch.Partition);
+                _logger.BatchSkipped(ex, batch.Topic, batch.Partition);
             }
         }
 

@@ -19,16 +19,11 @@ internal sealed class ExportStartupReport(IOptions<ExportOptions> options, Expor
 
         if (!o.IsExportEnabled)
         {
-            logger.LogWarning(
-                "Azure Monitor export is off: {Setting} is not set. Processing and the ledger run unchanged; metrics are not sent.",
-                ExportOptions.ConnectionStringKey);
+            logger.ExportOff(ExportOptions.ConnectionStringKey);
         }
         else if (!wiring.OwnsExporter)
         {
-            logger.LogInformation(
-                "Azure Monitor export through the host's exporter: meters {OwnMeter} and {AggregatesMeter} added.",
-                TelemetryExportMeters.OwnMeterName,
-                TelemetryExportMeters.AggregatesMeterName);
+            logger.ExportThroughHost(TelemetryExportMeters.OwnMeterName, TelemetryExportMeters.AggregatesMeterName);
         }
         else
         {
@@ -36,8 +31,7 @@ internal sealed class ExportStartupReport(IOptions<ExportOptions> options, Expor
             var authentication = IngestionAuthentication.TryParse(o.AuthenticationString, out var identity, out _)
                 ? "Entra ID, " + identity!.IdentityForLog
                 : "instrumentation key only";
-            logger.LogInformation(
-                "Azure Monitor export on: {Endpoint} ({Authentication}) every {IntervalSeconds} s as {ServiceName} ({CloudRoleInstance}); offline storage {StorageDirectory}.",
+            logger.ExportOn(
                 endpoint,
                 authentication,
                 o.IntervalSeconds,

@@ -75,8 +75,7 @@ internal sealed class MetricPublishers : IHostedService, IDisposable
             _providers.Add(Builder(Otlp, counterSuffix: false)
                 .AddOtlpExporter()
                 .Build());
-            _logger.LogInformation(
-                "OTLP metric export on: {Endpoint} ({Protocol}), every {IntervalMs} ms.",
+            _logger.OtlpOn(
                 _otlp.MetricsEndpoint ?? _otlp.Endpoint,
                 _otlp.MetricsProtocol ?? _otlp.Protocol ?? "grpc",
                 _otlp.Interval ?? "60000");
@@ -106,7 +105,7 @@ internal sealed class MetricPublishers : IHostedService, IDisposable
                     [$"{PrometheusOptions.SectionName}:Port {_prometheus.Port} on {PrometheusOptions.SectionName}:Host '{_prometheus.Host}' cannot be listened on: {ex.Message}"]);
             }
 
-            _logger.LogInformation("Prometheus scrape endpoint on: http://{Host}:{Port}{Path}", _prometheus.Host, _prometheus.Port, _prometheus.Path);
+            _logger.PrometheusOn(_prometheus.Host, _prometheus.Port, _prometheus.Path);
         }
 
         return Task.CompletedTask;

@@ -29,7 +29,7 @@ internal static class RunCommand
         using var host = builder.Build();
         if (pollers == ScheduledPollersMode.Off)
         {
-            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Host").LogWarning(ScheduledPollers.OffMessage);
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Host").PollersOff();
         }
 
         try

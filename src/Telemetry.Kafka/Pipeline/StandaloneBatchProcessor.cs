@@ -152,7 +152,7 @@ internal sealed class StandaloneBatchProcessor : IStandaloneBatchProcessor
             {
                 // Nothing is committed past a range some sink could not take; the ledger ignores what an earlier try already wrote.
                 var delay = _handling.Policy.Backoff(Math.Min(attempt, 30), aggregates.Partition, aggregates.ThroughOffset);
-                _logger.LogWarning(ex, "A sink could not take {Topic} [{Partition}] offsets {AfterOffset}..{ThroughOffset} (attempt {Attempt}); retrying in {DelayMs} ms without committing", aggregates.Topic, aggregates.Partition, aggregates.AfterOffset + 1, aggregates.ThroughOffset, attempt, (int)delay.TotalMilliseconds);
+                _logger.SinkRetrying(ex, aggregates.Topic, aggregates.Partition, aggregates.AfterOffset + 1, aggregates.ThroughOffset, attempt, (int)delay.TotalMilliseconds);
                 await context.BackoffAsync(delay).ConfigureAwait(false);
             }
         }

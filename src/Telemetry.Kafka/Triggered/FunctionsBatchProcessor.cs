@@ -95,7 +95,7 @@ public sealed class FunctionsBatchProcessor
 
         if (finalisedThrough >= records[0].Offset)
         {
-            _logger.LogInformation("Trigger batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset}: offsets through {FinalisedThrough} were finalised by another execution and are skipped", topic, partition, records[0].Offset, records[^1].Offset, finalisedThrough);
+            _logger.AlreadyFinalised(topic, partition, records[0].Offset, records[^1].Offset, finalisedThrough.Value);
         }
 
         var plan = TriggeredBatchPlan.Decide(_handling.Strategy, _handling.Policy, records, outcomes, new TriggerAttempt(attempt, -1), finalisedThrough);
@@ -129,7 +129,7 @@ public sealed class FunctionsBatchProcessor
 
         if (plan.Action == TriggeredBatchAction.Redeliver)
         {
-            _logger.LogWarning("Trigger batch of {Topic} [{Partition}] offsets {FirstOffset}..{LastOffset} will be redelivered (attempt {Attempt}, {Retries} retries, {FailedDeadLetters} dead letters not written)", topic, partition, records[0].Offset, records[^1].Offset, attempt, plan.Retries.Count, plan.FailedDeadLetters.Count);
+            _logger.Redelivering(topic, partition, records[0].Offset, records[^1].Offset, attempt, plan.Retries.Count, plan.FailedDeadLetters.Count);
             _telemetry.BatchProcessFailed(tags, "redeliver", Stopwatch.GetElapsedTime(started), activity);
         }
         else

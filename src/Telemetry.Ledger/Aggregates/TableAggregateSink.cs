@@ -79,8 +79,7 @@ internal sealed class TableAggregateSink : IAggregateSink
             catch (LedgerConcurrencyException ex) when (attempt < _tables.Options.ConflictRetries)
             {
                 // Re-reading is always safe: rows we already wrote now carry our watermark and are skipped.
-                _logger.LogWarning(ex, "Ledger write conflict on {Topic}[{Partition}] partition {PartitionKey}, attempt {Attempt}; re-reading",
-                    view.Batch.Topic, view.Batch.Partition, partitionKey, attempt + 1);
+                _logger.WriteConflict(ex, view.Batch.Topic, view.Batch.Partition, partitionKey, attempt + 1);
             }
         }
     }

@@ -84,8 +84,7 @@ public sealed class LedgerRollup
         var notableDeleted = await _notable.DeleteBeforeAsync(now - TimeSpan.FromDays(_tables.Options.NotableRetentionDays), cancellationToken);
 
         var result = new RollupResult(hoursRolled, dirtyDays.Count, minuteDeleted, lateDropped, notableDeleted, rolledThrough);
-        _logger.LogInformation(
-            "Ledger rollup: {HoursRolled} hours and {DaysRolled} days rolled, {MinuteRowsDeleted} minute rows and {NotableEventsDeleted} notable events past retention deleted, {LateRowsDropped} late rows dropped",
+        _logger.Rolled(
             result.HoursRolled, result.DaysRolled, result.MinuteRowsDeleted, result.NotableEventsDeleted, result.LateRowsDropped);
         return result;
     }
@@ -177,7 +176,7 @@ public sealed class LedgerRollup
             rows.Add(row);
         }
 
-        _logger.LogWarning("Ledger rollup: {RowCount} minute rows arrived for hour {Hour:O}, which retention had already removed; dropped", rows.Count, hour);
+        _logger.LateRowsDropped(rows.Count, hour);
         return await DeleteRowsAsync(rows, cancellationToken);
     }
 
@@ -197,7 +196,7 @@ public sealed class LedgerRollup
                 }
                 catch (LedgerConcurrencyException ex)
                 {
-                    _logger.LogInformation(ex, "Ledger rollup: minute partition {PartitionKey} changed while being deleted; left for the next run", group.Key);
+                    _logger.PartitionChanged(ex, group.Key);
                 }
             }
         }

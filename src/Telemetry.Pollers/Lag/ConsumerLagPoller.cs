@@ -107,13 +107,17 @@ internal sealed class ConsumerLagPoller : TargetPoller<string>
             await _notableEvents.WriteAsync(changes, writeTimeout.Token).ConfigureAwait(false);
         }
 
-        Logger.LogDebug("Lag poll of group {ConsumerGroup}: {PartitionCount} partitions, status {Status}", group, results.Count, groupStatus.ToName());
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            Logger.Polled(group, results.Count, groupStatus.ToName());
+        }
+
         return null;
     }
 
     private protected override string Failed(string group, Exception exception)
     {
-        Logger.LogWarning(exception, "Lag poll of group {ConsumerGroup} failed", group);
+        Logger.PollFailed(exception, group);
         ForgetGauges(group);
         return $"{exception.GetType().Name}: {exception.Message}";
     }

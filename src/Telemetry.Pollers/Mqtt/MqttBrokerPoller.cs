@@ -51,7 +51,7 @@ internal sealed class MqttBrokerPoller : TargetPoller<MqttBrokerAddress>
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Logger.LogWarning(ex, "MQTT poll of {Broker}: previous state unreadable, rates fall back to the broker's load averages", broker.Name);
+            Logger.PreviousStateUnreadable(ex, broker.Name);
             previous = null;
         }
 
@@ -118,7 +118,7 @@ internal sealed class MqttBrokerPoller : TargetPoller<MqttBrokerAddress>
             state = new BrokerState(
                 true, now, snapshot.UptimeSeconds, snapshot.MessagesReceived, snapshot.MessagesSent, snapshot.BytesReceived, snapshot.BytesSent, reconnections,
                 snapshot.MessagesDropped, snapshot.ClientsConnected, snapshot.Subscriptions, snapshot.RetainedMessages);
-            Logger.LogDebug("MQTT poll of {Broker}: {TopicCount} $SYS topics, rates from {RateSource}", broker.Name, snapshot.TopicCount, rates.FromCounters ? "counters" : "load averages");
+            Logger.Polled(broker.Name, snapshot.TopicCount, rates.FromCounters ? "counters" : "load averages");
         }
         else
         {
@@ -129,7 +129,7 @@ internal sealed class MqttBrokerPoller : TargetPoller<MqttBrokerAddress>
             }
 
             state = new BrokerState(false, now, previous?.UptimeSeconds, previous?.MessagesReceived, previous?.MessagesSent, previous?.BytesReceived, previous?.BytesSent, reconnections, previous?.MessagesDropped);
-            Logger.LogWarning("MQTT poll of {Broker} failed: {Reason}", broker.Name, failure);
+            Logger.PollFailed(broker.Name, failure);
         }
 
         try
@@ -151,7 +151,7 @@ internal sealed class MqttBrokerPoller : TargetPoller<MqttBrokerAddress>
         }
         catch (Exception ex)
         {
-            Logger.LogWarning(ex, "MQTT poll of {Broker}: could not record state", broker.Name);
+            Logger.StateNotRecorded(ex, broker.Name);
             failure ??= "state not recorded: " + ex.GetType().Name;
         }
 

@@ -31,11 +31,11 @@ internal sealed class PollerScheduler(IEnumerable<IPoller> pollers, TimeProvider
 
                 if (result.AllSucceeded)
                 {
-                    logger.LogInformation("Poller {Poller}: {Succeeded} targets polled in {ElapsedMs} ms", result.Poller, result.Succeeded, (long)result.Elapsed.TotalMilliseconds);
+                    logger.RunSucceeded(result.Poller, result.Succeeded, (long)result.Elapsed.TotalMilliseconds);
                 }
                 else
                 {
-                    logger.LogWarning("Poller {Poller}: {Failed} of {Total} targets failed ({Failures})", result.Poller, result.Failed, result.Failed + result.Succeeded, string.Join("; ", result.Failures));
+                    logger.RunPartlyFailed(result.Poller, result.Failed, result.Failed + result.Succeeded, string.Join("; ", result.Failures));
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -44,7 +44,7 @@ internal sealed class PollerScheduler(IEnumerable<IPoller> pollers, TimeProvider
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Poller {Poller}: run failed", poller.Name);
+                logger.RunFailed(ex, poller.Name);
             }
         }
         while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));

@@ -67,18 +67,18 @@ internal sealed class WorkerPoolPoller : TargetPoller<Uri>
 
         if (reason is not null)
         {
-            Logger.LogWarning("Worker-pool poll of {Endpoint} failed: {Reason}", target, reason);
+            Logger.PollFailed(target, reason);
             return $"{target}: {reason}";
         }
 
-        Logger.LogDebug("Worker-pool poll of {Endpoint}: pool {Pool}, {EventCount} events", target, state.Pool, events.Count);
+        Logger.Polled(target, state.Pool, events.Count);
         return null;
     }
 
     private protected override string Failed(Uri endpoint, Exception exception)
     {
         // Publishing or state failed: nothing is recorded, so the next run derives the same events again.
-        Logger.LogWarning(exception, "Worker-pool poll of {Endpoint}: could not publish or record", Describe(endpoint));
+        Logger.NotRecorded(exception, Describe(endpoint));
         return exception.GetType().Name;
     }
 
@@ -109,7 +109,7 @@ internal sealed class WorkerPoolPoller : TargetPoller<Uri>
             }
             catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
             {
-                Logger.LogWarning("Worker-pool endpoint {Endpoint} sent more than {MaxBytes} bytes (Pollers:WorkerPoolMaxResponseBytes); the poll fails", endpoint, max);
+                Logger.ResponseTooLarge(endpoint, max);
                 return (null, TooLarge);
             }
 
