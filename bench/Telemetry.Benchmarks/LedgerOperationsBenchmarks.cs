@@ -11,9 +11,8 @@ namespace Telemetry.Benchmarks;
 /// printed as "LEDGER-OPS" lines and is exact (it is counted, not sampled).
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 1)]
-public class LedgerOperationsBenchmarks : IDisposable
+public class LedgerOperationsBenchmarks : AzuriteBenchmark
 {
-    private LedgerAzurite? _azurite;
     private LedgerWorkload? _workload;
     private TableAggregateSink? _sink;
     private TableOperationCounter? _counter;
@@ -24,14 +23,14 @@ public class LedgerOperationsBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _azurite = new LedgerAzurite();
+        StartAzurite();
         _workload = LedgerWorkload.Create(1_000_000, BatchSize);
     }
 
     [IterationSetup]
     public void NewTables()
     {
-        var tables = LedgerBench.Tables(_azurite!.ConnectionString, out _counter);
+        var tables = LedgerBench.Tables(Azurite!.ConnectionString, out _counter);
         tables.EnsureCreatedAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
         _sink = LedgerBench.Sink(tables);
         _counter.Reset();
@@ -49,26 +48,4 @@ public class LedgerOperationsBenchmarks : IDisposable
     [IterationCleanup]
     public void Report() =>
         Console.WriteLine($"LEDGER-OPS batch={BatchSize} events={_workload!.Events} batches={_workload.Batches.Count} table-operations={_counter!.Operations}");
-
-    // BenchmarkDotNet calls the cleanup; Dispose covers a run that never reaches it. Not sealed: BenchmarkDotNet derives from it.
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _azurite?.Dispose();
-        _azurite = null;
-    }
-
-    public void Dispose()
-    {
-        Dispose(true);
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            Cleanup();
-        }
-    }
 }

@@ -17,9 +17,8 @@ namespace Telemetry.Benchmarks;
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 [MemoryDiagnoser(false)]
-public class LedgerThroughputBenchmarks : IDisposable
+public class LedgerThroughputBenchmarks : AzuriteBenchmark
 {
-    private LedgerAzurite? _azurite;
     private LedgerWorkload? _workload;
     private TableAggregateSink? _sink;
     private TableClient? _naive;
@@ -31,17 +30,17 @@ public class LedgerThroughputBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _azurite = new LedgerAzurite();
+        StartAzurite();
         _workload = LedgerWorkload.Create(Events, batchSize: 500, minutes: 1);
     }
 
     [IterationSetup]
     public void NewTables()
     {
-        var tables = LedgerBench.Tables(_azurite!.ConnectionString, out _);
+        var tables = LedgerBench.Tables(Azurite!.ConnectionString, out _);
         _sink = LedgerBench.Sink(tables);
         tables.EnsureCreatedAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        _naive = new TableServiceClient(_azurite.ConnectionString).GetTableClient("naive" + Guid.NewGuid().ToString("N")[..12]);
+        _naive = new TableServiceClient(Azurite.ConnectionString).GetTableClient("naive" + Guid.NewGuid().ToString("N")[..12]);
         _naive.CreateIfNotExists();
     }
 
@@ -69,28 +68,6 @@ public class LedgerThroughputBenchmarks : IDisposable
         foreach (var batch in _workload!.Batches)
         {
             await _sink!.WriteAsync(batch, CancellationToken.None);
-        }
-    }
-
-    // BenchmarkDotNet calls the cleanup; Dispose covers a run that never reaches it. Not sealed: BenchmarkDotNet derives from it.
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _azurite?.Dispose();
-        _azurite = null;
-    }
-
-    public void Dispose()
-    {
-        Dispose(true);
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            Cleanup();
         }
     }
 }
