@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Telemetry.Pollers;
+using Telemetry.Host.Tests.Commands;
 using Xunit;
 
 namespace Telemetry.Host.Tests.FunctionsApp;
@@ -13,6 +14,7 @@ namespace Telemetry.Host.Tests.FunctionsApp;
 /// settings, passes its start-up validation and gives every function class constructor what it takes: otherwise the
 /// timer and Kafka functions would only fail in Azure, at their first activation.
 /// </summary>
+[Collection(HostCollection.Name)]
 public sealed partial class FunctionActivationTests
 {
     [Fact]

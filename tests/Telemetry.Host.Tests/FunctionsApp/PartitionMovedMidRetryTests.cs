@@ -13,6 +13,7 @@ using Telemetry.Kafka.Triggered;
 using Telemetry.Ledger.Queries;
 using Telemetry.Testing.Azurite;
 using Telemetry.Testing.Kafka;
+using Telemetry.Host.Tests.Commands;
 using Xunit;
 
 namespace Telemetry.Host.Tests.FunctionsApp;
@@ -25,6 +26,7 @@ namespace Telemetry.Host.Tests.FunctionsApp;
 /// records are handed over as the trigger does (keys as bytes, timestamp type NotAvailable with the milliseconds).
 /// Whichever instance finishes first, the ledger counts every event once and the DLQ holds each dead letter once.
 /// </summary>
+[Collection(HostCollection.Name)]
 public sealed class PartitionMovedMidRetryTests(AzuriteFixture azurite, MockKafkaCluster cluster) : IClassFixture<AzuriteFixture>, IClassFixture<MockKafkaCluster>
 {
     private const int MalformedOffset = 4;
