@@ -137,8 +137,13 @@ public sealed class OwnMetricsRecordingTests(MockKafkaCluster cluster)
         var dlqTopic = topic + ".dlq";
         cluster.CreateNamedTopic(dlqTopic, 1);
         var options = RunningConsumer.OptionsFor(cluster, topic, MockKafkaCluster.UniqueName("g"));
-        options.DeadLetterTimeoutMs = 1000;
         using var dlq = new DeadLetterProducer(Options.Create(options), NullLogger<DeadLetterProducer>.Instance, telemetry: telemetry);
+
+        // The refused write gets its own producer that gives up after a second rather than librdkafka's usual 30 s; the
+        // delivered one keeps the default, since a loaded machine can take over a second to reach a new broker.
+        var refusingOptions = RunningConsumer.OptionsFor(cluster, topic, options.ConsumerGroup);
+        refusingOptions.DeadLetterTimeoutMs = 1000;
+        using var refusing = new DeadLetterProducer(Options.Create(refusingOptions), NullLogger<DeadLetterProducer>.Instance, telemetry: telemetry);
         var record = new ConsumedRecord(topic, 0, 7, "k"u8.ToArray(), "not json"u8.ToArray(), ConsumedRecord.NoHeaders, Now);
         var letter = new Telemetry.Domain.Acknowledgement.DeadLetter(record, Telemetry.Domain.Acknowledgement.DeadLetterReason.Malformed, "not_json", "not json", 0);
 
@@ -152,7 +157,7 @@ public sealed class OwnMetricsRecordingTests(MockKafkaCluster cluster)
         cluster.PushRequestErrors(MockApiKey.Produce, Enumerable.Repeat(Confluent.Kafka.ErrorCode.TopicAuthorizationFailed, 200).ToArray());
         try
         {
-            Assert.NotNull((await dlq.PublishAsync([letter], options.ConsumerGroup, CancellationToken.None)).Failure);
+            Assert.NotNull((await refusing.PublishAsync([letter], options.ConsumerGroup, CancellationToken.None)).Failure);
         }
         finally
         {
